@@ -1,0 +1,1 @@
+"""Camera events: landing (gzip JSON lines per camera and hour) → bronze → silver."""

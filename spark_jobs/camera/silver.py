@@ -1,0 +1,242 @@
+"""Bronze → silver: typed, validated, deduplicated camera events, conformed to communes.
+
+Each bronze line ends in exactly one place:
+  * ``silver.camera_events`` — the first valid copy of each ``event_id``;
+  * counted as a duplicate — a later copy (vendor resend) of an event already kept;
+  * ``quarantine.camera_events`` — with ONE reason code, checked in this order:
+    MALFORMED_JSON, MISSING_FIELD, BAD_TIMESTAMP, UNKNOWN_CAMERA, UNREADABLE_PLATE,
+    OUT_OF_RANGE, BAD_VIOLATION_CODE.
+Every run prints the reconciliation ``bronze = new + already in silver + duplicates +
+quarantined``; both writes are insert-only MERGEs, so a re-run changes nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from spark_jobs import config
+from spark_jobs.common import ensure_schema, fmt, log, merge_insert_new, sql_date_list
+from spark_jobs.session import get_spark
+
+VIOLATION_CODES = ("RED_LIGHT", "SPEEDING", "WRONG_LANE", "WRONG_WAY", "NO_HELMET",
+                   "ILLEGAL_PARKING")
+REASONS = ("MALFORMED_JSON", "MISSING_FIELD", "BAD_TIMESTAMP", "UNKNOWN_CAMERA",
+           "UNREADABLE_PLATE", "OUT_OF_RANGE", "BAD_VIOLATION_CODE")
+# Vietnamese plates: 30A-123.45, 29B1-234.56, 30A-1234 (older 4-digit series).
+PLATE_RE = r"^[0-9]{2}[A-Z]{1,2}[0-9]?-([0-9]{3}\.[0-9]{2}|[0-9]{4})$"
+# ISO 8601 with a zone: the platform must say which clock it used.
+ZONED_TS_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})$"
+
+# Every field read as text first, so a wrong type is caught by our rules, not lost.
+RAW_SCHEMA = T.StructType([
+    T.StructField("event_id", T.StringType()),
+    T.StructField("camera_id", T.StringType()),
+    T.StructField("event_time", T.StringType()),
+    T.StructField("plate", T.StringType()),
+    T.StructField("vehicle_type", T.StringType()),
+    T.StructField("lane", T.StringType()),
+    T.StructField("speed_kmh", T.StringType()),
+    T.StructField("confidence", T.StringType()),
+    T.StructField("violation", T.StringType()),
+    T.StructField("_corrupt", T.StringType()),
+])
+
+SILVER_DDL = f"""
+CREATE TABLE IF NOT EXISTS {config.SILVER_CAMERA_EVENTS} (
+  event_id      STRING    COMMENT 'platform event id; unique',
+  camera_id     STRING,
+  commune_code  STRING    COMMENT 'current (post-2025) commune/ward code of the camera',
+  event_time    TIMESTAMP COMMENT 'instant of the plate read',
+  event_date    DATE      COMMENT 'local (Asia/Ho_Chi_Minh) date of event_time',
+  event_hour    INT       COMMENT 'local hour 0-23',
+  plate         STRING    COMMENT 'normalised plate, e.g. 30A-123.45',
+  vehicle_type  STRING,
+  lane          INT,
+  speed_kmh     DOUBLE,
+  confidence    DOUBLE    COMMENT 'OCR confidence 0..1',
+  violation_code STRING   COMMENT 'NULL when the read is not a violation',
+  landing_date  DATE,
+  source_file   STRING,
+  line_no       INT,
+  ingested_at   TIMESTAMP,
+  processed_at  TIMESTAMP
+) USING DELTA
+PARTITIONED BY (event_date)
+COMMENT 'Camera plate reads: typed, validated, one row per event_id'
+"""
+
+QUARANTINE_DDL = f"""
+CREATE TABLE IF NOT EXISTS {config.QUARANTINE_CAMERA_EVENTS} (
+  landing_date  DATE,
+  source_file   STRING,
+  line_no       INT,
+  reason_code   STRING,
+  reason_detail STRING,
+  raw           STRING,
+  ingested_at   TIMESTAMP,
+  quarantined_at TIMESTAMP
+) USING DELTA
+PARTITIONED BY (landing_date)
+COMMENT 'Camera lines rejected by silver validation, with the reason; nothing is dropped'
+"""
+
+
+# --- transform (pure) ----------------------------------------------------------------
+
+def _blank(c: Column) -> Column:
+    return c.isNull() | (F.trim(c) == "")
+
+
+def parse(bronze: DataFrame) -> DataFrame:
+    """Parse each raw line; add typed columns (NULL where the text does not convert)."""
+    j = F.from_json("raw", RAW_SCHEMA,
+                    {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": "_corrupt"})
+    p = bronze.withColumn("j", j)
+    return p.select(
+        *bronze.columns,
+        F.col("j").alias("j"),
+        F.trim("j.event_id").alias("event_id"),
+        F.trim("j.camera_id").alias("camera_id"),
+        F.expr("try_cast(j.event_time AS TIMESTAMP)").alias("event_time"),
+        F.upper(F.regexp_replace("j.plate", r"\s+", "")).alias("plate"),
+        F.lower(F.trim("j.vehicle_type")).alias("vehicle_type"),
+        F.expr("try_cast(j.lane AS INT)").alias("lane"),
+        F.expr("try_cast(j.speed_kmh AS DOUBLE)").alias("speed_kmh"),
+        F.expr("try_cast(j.confidence AS DOUBLE)").alias("confidence"),
+        F.upper(F.trim("j.violation")).alias("violation_code"),
+    )
+
+
+def classify(parsed: DataFrame, cameras: DataFrame) -> DataFrame:
+    """Join the camera registry and set ``reason_code`` (NULL = valid) and its detail."""
+    cams = cameras.select(F.col("camera_id").alias("_cam_id"), "commune_code")
+    df = parsed.join(cams, parsed["camera_id"] == cams["_cam_id"], "left")
+    j = F.col("j")
+    rules: list[tuple[str, Column, Column]] = [
+        ("MALFORMED_JSON", j.isNull() | j["_corrupt"].isNotNull() | ~F.trim("raw").startswith("{"),
+         F.lit("line is not a JSON object")),
+        ("MISSING_FIELD", _blank(j["event_id"]) | _blank(j["camera_id"]) | _blank(j["event_time"]),
+         F.concat_ws(", ", F.when(_blank(j["event_id"]), F.lit("event_id")),
+                     F.when(_blank(j["camera_id"]), F.lit("camera_id")),
+                     F.when(_blank(j["event_time"]), F.lit("event_time")))),
+        ("BAD_TIMESTAMP", F.col("event_time").isNull() | ~F.trim(j["event_time"]).rlike(ZONED_TS_RE),
+         F.concat(F.lit("event_time not ISO 8601 with a zone: "), j["event_time"])),
+        ("UNKNOWN_CAMERA", F.col("_cam_id").isNull(),
+         F.concat(F.lit("camera not in registry: "), F.col("camera_id"))),
+        ("UNREADABLE_PLATE", F.col("plate").isNull() | ~F.col("plate").rlike(PLATE_RE),
+         F.concat(F.lit("plate: "), F.coalesce(j["plate"], F.lit("<null>")))),
+        ("OUT_OF_RANGE",
+         F.col("confidence").isNull() | (F.col("confidence") < 0) | (F.col("confidence") > 1)
+         | F.col("speed_kmh").isNull() | (F.col("speed_kmh") < 0),
+         F.concat(F.lit("confidence="), F.coalesce(j["confidence"], F.lit("<null>")),
+                  F.lit(" speed_kmh="), F.coalesce(j["speed_kmh"], F.lit("<null>")))),
+        ("BAD_VIOLATION_CODE",
+         F.col("violation_code").isNotNull() & ~F.col("violation_code").isin(*VIOLATION_CODES),
+         F.concat(F.lit("violation: "), j["violation"])),
+    ]
+    reason = F.lit(None).cast("string")
+    detail = F.lit(None).cast("string")
+    for code, cond, text in reversed(rules):  # first matching rule wins
+        reason = F.when(cond, F.lit(code)).otherwise(reason)
+        detail = F.when(cond, text).otherwise(detail)
+    return df.withColumn("reason_code", reason).withColumn("reason_detail", detail).drop("_cam_id")
+
+
+def valid_events(classified: DataFrame) -> DataFrame:
+    """Valid rows in the silver shape (still with in-batch duplicates)."""
+    return classified.where(F.col("reason_code").isNull()).select(
+        "event_id", "camera_id", "commune_code", "event_time",
+        F.to_date("event_time").alias("event_date"),
+        F.hour("event_time").alias("event_hour"),
+        "plate", "vehicle_type", "lane", "speed_kmh", "confidence", "violation_code",
+        "landing_date", "source_file", "line_no", "ingested_at",
+        F.current_timestamp().alias("processed_at"),
+    )
+
+
+def first_copy(valid: DataFrame) -> DataFrame:
+    """Keep the first landed copy of each event_id (file order, then line order)."""
+    w = Window.partitionBy("event_id").orderBy("landing_date", "source_file", "line_no")
+    return valid.withColumn("_n", F.row_number().over(w)).where("_n = 1").drop("_n")
+
+
+def quarantined(classified: DataFrame) -> DataFrame:
+    return classified.where(F.col("reason_code").isNotNull()).select(
+        "landing_date", "source_file", "line_no", "reason_code", "reason_detail", "raw",
+        "ingested_at", F.current_timestamp().alias("quarantined_at"),
+    )
+
+
+# --- load ----------------------------------------------------------------------------
+
+def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
+    ensure_schema(spark, "silver", "quarantine")
+    spark.sql(SILVER_DDL)
+    spark.sql(QUARANTINE_DDL)
+    if not spark.catalog.tableExists(config.BRONZE_CAMERA_EVENTS):
+        raise RuntimeError(f"{config.BRONZE_CAMERA_EVENTS} does not exist: run the bronze load first")
+    if not spark.catalog.tableExists(config.SILVER_CAMERAS):
+        raise RuntimeError(f"{config.SILVER_CAMERAS} does not exist: load the camera registry first")
+    bronze = spark.table(config.BRONZE_CAMERA_EVENTS).where(F.col("landing_date") == F.lit(landing_date))
+    classified = classify(parse(bronze), spark.table(config.SILVER_CAMERAS))
+    counts = {r["reason_code"]: r["n"] for r in
+              classified.groupBy("reason_code").agg(F.count("*").alias("n")).collect()}
+    total = sum(counts.values())
+    valid = counts.get(None, 0)
+    if total == 0:
+        log(f"silver camera_events {landing_date}: no bronze rows for this landing date")
+        return {"bronze": 0}
+    keep = first_copy(valid_events(classified))
+    dates = sorted(r["event_date"] for r in keep.select("event_date").distinct().collect())
+    distinct = keep.count()
+    inserted = merge_insert_new(
+        spark, keep, config.SILVER_CAMERA_EVENTS, ["event_date", "event_id"],
+        prune=f"t.event_date IN ({sql_date_list(dates)})",
+    )
+    q_new = merge_insert_new(
+        spark, quarantined(classified), config.QUARANTINE_CAMERA_EVENTS,
+        ["landing_date", "source_file", "line_no"],
+        prune=f"t.landing_date = DATE'{landing_date.isoformat()}'",
+    )
+    bad = total - valid
+    # Check against what the tables now hold, not against our own arithmetic.
+    in_silver = (
+        spark.table(config.SILVER_CAMERA_EVENTS)
+        .where(F.col("event_date").isin(dates))
+        .join(keep.select("event_date", "event_id"), ["event_date", "event_id"], "left_semi")
+        .count()
+    )
+    in_quarantine = (
+        spark.table(config.QUARANTINE_CAMERA_EVENTS)
+        .where(F.col("landing_date") == F.lit(landing_date)).count()
+    )
+    dups = valid - distinct
+    result = {
+        "bronze": total, "valid": valid, "new": inserted, "already": distinct - inserted,
+        "duplicates": dups, "quarantined": in_quarantine, "quarantine_new": q_new,
+        **{f"reason.{k}": v for k, v in counts.items() if k},
+    }
+    ok = total == in_silver + dups + in_quarantine
+    reasons = ", ".join(f"{k} {fmt(v)}" for k, v in sorted(counts.items(), key=lambda kv: str(kv[0])) if k)
+    log(f"reconcile camera_events {landing_date}: bronze {fmt(total)} = silver {fmt(in_silver)}"
+        f" (new {fmt(inserted)}, already there {fmt(distinct - inserted)})"
+        f" + duplicates removed {fmt(dups)} + quarantined {fmt(in_quarantine)}"
+        f" [{reasons or 'none'}] -> {'OK' if ok else 'MISMATCH'}")
+    if not ok:
+        raise RuntimeError(f"reconciliation failed for {landing_date}: {result}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--date", required=True, type=dt.date.fromisoformat, help="landing date")
+    args = p.parse_args(argv)
+    run(get_spark("camera_silver"), args.date)
+
+
+if __name__ == "__main__":
+    main()

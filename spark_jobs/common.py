@@ -1,0 +1,59 @@
+"""Helpers shared by the jobs: table DDL, Delta MERGE, reconciliation output."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import uuid
+
+from pyspark.sql import DataFrame, SparkSession
+
+
+def log(msg: str) -> None:
+    """Progress line on stderr (shows up in the Airflow task log)."""
+    print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def ensure_schema(spark: SparkSession, *schemas: str) -> None:
+    for name in schemas:
+        spark.sql(f"CREATE SCHEMA IF NOT EXISTS {name}")
+
+
+def table_exists(spark: SparkSession, name: str) -> bool:
+    return spark.catalog.tableExists(name)
+
+
+def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: list[str],
+                     prune: str | None = None) -> int:
+    """Insert the rows of ``source`` whose ``keys`` are not yet in ``target``; return how many.
+
+    An insert-only MERGE: re-running with the same source adds nothing, and two writers of
+    the same rows conflict in Delta's log instead of both appending. ``prune`` is an extra
+    literal predicate on the target (its partition column) so only touched partitions are
+    read.
+    """
+    view = f"_src_{uuid.uuid4().hex[:12]}"
+    source.createOrReplaceTempView(view)
+    cond = " AND ".join(f"t.{k} <=> s.{k}" for k in keys)
+    if prune:
+        cond = f"({prune}) AND {cond}"
+    try:
+        metrics = spark.sql(
+            f"MERGE INTO {target} t USING {view} s ON {cond} WHEN NOT MATCHED THEN INSERT *"
+        ).collect()
+    finally:
+        spark.catalog.dropTempView(view)
+    return int(metrics[0]["num_inserted_rows"]) if metrics else 0
+
+
+def sql_date_list(dates) -> str:
+    """Render validated dates as a SQL IN-list (only ``date`` objects, never raw strings)."""
+    items = []
+    for d in dates:
+        if not isinstance(d, dt.date):
+            raise TypeError(f"expected a date, got {d!r}")
+        items.append(f"DATE'{d.isoformat()}'")
+    return ", ".join(items) or "NULL"
+
+
+def fmt(n: int) -> str:
+    return f"{n:,}"

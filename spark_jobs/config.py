@@ -1,0 +1,60 @@
+"""Settings read from the environment (see infra/env.sh and .env.example).
+
+No path, host or table name is hard-coded in a job: they all come from here.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+
+
+def _root() -> Path:
+    return Path(os.environ.get("ANTT_ROOT", Path(__file__).resolve().parents[1]))
+
+
+def _path(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    return Path(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    var_dir: Path
+    landing_dir: Path
+    warehouse_dir: Path
+    jars_dir: Path
+    spark_remote: str | None
+    spark_master: str
+
+    @property
+    def camera_events_landing(self) -> Path:
+        return self.landing_dir / "camera" / "events"
+
+    @property
+    def camera_registry_landing(self) -> Path:
+        return self.landing_dir / "camera" / "registry"
+
+
+def settings() -> Settings:
+    root = _root()
+    var_dir = _path("ANTT_VAR_DIR", root / "var")
+    return Settings(
+        root=root,
+        var_dir=var_dir,
+        landing_dir=_path("ANTT_LANDING_DIR", var_dir / "landing"),
+        warehouse_dir=_path("ANTT_WAREHOUSE_DIR", var_dir / "lakehouse" / "warehouse"),
+        jars_dir=_path("ANTT_JARS_DIR", root / ".jars"),
+        spark_remote=os.environ.get("ANTT_SPARK_REMOTE") or None,
+        spark_master=os.environ.get("SPARK_MASTER", "local[2]"),
+    )
+
+
+# Table names (schema.table) in the one shared catalog.
+BRONZE_CAMERA_EVENTS = "bronze.camera_events"
+SILVER_CAMERA_EVENTS = "silver.camera_events"
+SILVER_CAMERAS = "silver.cameras"
+QUARANTINE_CAMERA_EVENTS = "quarantine.camera_events"
