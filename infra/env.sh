@@ -5,7 +5,7 @@ ANTT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ANTT_ROOT
 set -a
 # shellcheck disable=SC1091
-[ -f "$ANTT_ROOT/.env" ] && . "$ANTT_ROOT/.env"
+if [ -f "$ANTT_ROOT/.env" ]; then . "$ANTT_ROOT/.env"; fi
 set +a
 
 export ANTT_TARGET="${ANTT_TARGET:-local}"
@@ -53,7 +53,28 @@ export PYTHONPATH="$ANTT_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 # Generated secrets (make setup writes them; never committed)
 set -a
 # shellcheck disable=SC1090
-[ -f "$ANTT_SECRETS_FILE" ] && . "$ANTT_SECRETS_FILE"
+if [ -f "$ANTT_SECRETS_FILE" ]; then . "$ANTT_SECRETS_FILE"; fi
 set +a
 export ANTT_PG_URI_AIRFLOW="postgresql+psycopg2://airflow:${AIRFLOW_DB_PASSWORD:-}@$PGHOST:$PGPORT/airflow"
 export ANTT_PG_URI_SUPERSET="postgresql+psycopg2://superset:${SUPERSET_DB_PASSWORD:-}@$PGHOST:$PGPORT/superset"
+
+# Airflow settings (all by environment; AIRFLOW_HOME holds only generated state)
+export AIRFLOW__CORE__EXECUTOR=LocalExecutor
+export AIRFLOW__CORE__DAGS_FOLDER="$ANTT_ROOT/dags"
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
+export AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG="${AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG:-2}"
+export AIRFLOW__CORE__DEFAULT_TIMEZONE=Asia/Ho_Chi_Minh
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$ANTT_PG_URI_AIRFLOW"
+export AIRFLOW__API__HOST=127.0.0.1
+export AIRFLOW__API__PORT="$AIRFLOW_PORT"
+export AIRFLOW__API__BASE_URL="http://127.0.0.1:$AIRFLOW_PORT"
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://127.0.0.1:$AIRFLOW_PORT/execution/"
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin"
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE="$AIRFLOW_HOME/simple_auth_manager_passwords.json"
+export AIRFLOW__LOGGING__BASE_LOG_FOLDER="$AIRFLOW_HOME/logs"
+export AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL=30
+if [ -n "${AIRFLOW_JWT_SECRET:-}" ]; then export AIRFLOW__API_AUTH__JWT_SECRET="$AIRFLOW_JWT_SECRET"; fi
+if [ -n "${AIRFLOW_API_SECRET_KEY:-}" ]; then export AIRFLOW__API__SECRET_KEY="$AIRFLOW_API_SECRET_KEY"; fi
+if [ -n "${AIRFLOW_FERNET_KEY:-}" ]; then export AIRFLOW__CORE__FERNET_KEY="$AIRFLOW_FERNET_KEY"; fi
+true

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Start, stop and check the local stack: postgres, spark, airflow, superset.
+#   infra/services.sh start [service...]   (default: all, in dependency order)
+#   infra/services.sh stop  [service...]
+#   infra/services.sh status
+# Every service binds to 127.0.0.1 only. Logs: var/log/<service>.log.
+set -uo pipefail
+unset SPARK_REMOTE  # spark-submit would read it as a client URL
+source "$(dirname "$0")/env.sh"
+cd "$ANTT_ROOT"
+mkdir -p "$ANTT_LOG_DIR" "$ANTT_RUN_DIR"
+ALL=(postgres spark airflow superset)
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+RUNAS=(); [ "$(id -u)" -eq 0 ] && RUNAS=(runuser -u postgres --)
+
+say()  { printf '%-9s %s\n' "$1" "$2"; }
+fail() { # service message logfile
+  say "$1" "FAILED: $2"
+  [ -n "${3:-}" ] && [ -f "$3" ] && { echo "---- last lines of $3 ----"; tail -n 40 "$3"; echo "----"; }
+  exit 1
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_for() { # service seconds command... ; prints dots
+  local svc=$1 secs=$2; shift 2
+  local t=0
+  until "$@" >/dev/null 2>&1; do
+    sleep 2; t=$((t + 2))
+    [ $t -ge "$secs" ] && return 1
+    if [ $((t % 20)) -eq 0 ]; then say "$svc" "still starting (${t}s)..."; fi
+  done
+  return 0
+}
+pidfile() { echo "$ANTT_RUN_DIR/$1.pid"; }
+running() { local f; f=$(pidfile "$1"); [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+spawn() { # name logfile command...   (detached, own process group)
+  local name=$1 log=$2; shift 2
+  setsid nohup "$@" >>"$log" 2>&1 < /dev/null &
+  echo $! > "$(pidfile "$name")"
+}
+kill_group() { # name
+  local f; f=$(pidfile "$1")
+  [ -f "$f" ] || return 0
+  local pid; pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
+# ---------------------------------------------------------------- postgres
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"; }
+psql_su() { "${RUNAS[@]}" "$PG_BIN/psql" -h "$ANTT_VAR_DIR/pg/run" -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+start_postgres() {
+  [ -f "$PGDATA/PG_VERSION" ] || fail postgres "no cluster in $PGDATA: run 'make setup' first"
+  if pg_ready; then say postgres "already running on 127.0.0.1:$PGPORT"; else
+    mkdir -p "$ANTT_VAR_DIR/pg/run"; [ ${#RUNAS[@]} -gt 0 ] && chown postgres:postgres "$ANTT_VAR_DIR/pg/run"
+    touch "$ANTT_LOG_DIR/postgres.log"; [ ${#RUNAS[@]} -gt 0 ] && chown postgres "$ANTT_LOG_DIR/postgres.log"
+    "${RUNAS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$ANTT_LOG_DIR/postgres.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories=$ANTT_VAR_DIR/pg/run" start >/dev/null \
+      || fail postgres "pg_ctl start failed" "$ANTT_LOG_DIR/postgres.log"
+  fi
+  # roles and databases for Airflow and Superset (idempotent; passwords from var/secrets.env)
+  for app in airflow superset; do
+    local pwvar; pwvar="$(echo "$app" | tr a-z A-Z)_DB_PASSWORD"
+    [ -n "${!pwvar:-}" ] || fail postgres "$pwvar missing: run 'make setup'"
+    psql_su -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='$app') THEN CREATE ROLE $app LOGIN; END IF; END\$\$;" \
+      -c "ALTER ROLE $app PASSWORD '${!pwvar}'" >/dev/null || fail postgres "could not create role $app" "$ANTT_LOG_DIR/postgres.log"
+    [ "$(psql_su -c "SELECT 1 FROM pg_database WHERE datname='$app'")" = 1 ] || psql_su -c "CREATE DATABASE $app OWNER $app" >/dev/null
+  done
+  say postgres "ok  127.0.0.1:$PGPORT (databases airflow, superset)"
+}
+stop_postgres() { pg_ready && "${RUNAS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; say postgres stopped; }
+status_postgres() { pg_ready && say postgres "up    127.0.0.1:$PGPORT" || say postgres down; }
+
+# ---------------------------------------------------------------- spark
+spark_ready() { port_open "$SPARK_THRIFT_PORT" && port_open "$SPARK_CONNECT_PORT"; }
+start_spark() {
+  if spark_ready; then say spark "already running"; return; fi
+  [ -f "$SPARK_HOME/jars/spark-hive-thriftserver_2.13-4.0.1.jar" ] || ls "$SPARK_HOME"/jars/spark-hive-thriftserver_*.jar >/dev/null 2>&1 \
+    || fail spark "pyspark with the Thrift server not found in $SPARK_HOME: run 'make setup'"
+  ls "$ANTT_JARS_DIR"/*.jar >/dev/null 2>&1 || fail spark "no Delta jars in $ANTT_JARS_DIR: run 'make setup'"
+  mkdir -p "$ANTT_VAR_DIR/spark" "$ANTT_WAREHOUSE_DIR"
+  : > "$ANTT_LOG_DIR/spark.log"
+  # One application: HiveThriftServer2 (JDBC/ODBC for dbt, Superset, analysts) with the
+  # Spark Connect plugin (pipeline jobs). Delta jars go on the driver class path so the
+  # Thrift sessions' class loader finds the delta data source too.
+  (cd "$ANTT_VAR_DIR/spark" && spawn spark "$ANTT_LOG_DIR/spark.log" \
+    "$SPARK_HOME/bin/spark-submit" \
+      --class org.apache.spark.sql.hive.thriftserver.HiveThriftServer2 \
+      --name antt-sql --master "$SPARK_MASTER" --driver-memory "$SPARK_DRIVER_MEMORY" \
+      --properties-file "$ANTT_ROOT/infra/spark/spark-defaults.conf" \
+      --conf "spark.driver.extraClassPath=$ANTT_JARS_DIR/*" \
+      --conf "spark.executor.extraClassPath=$ANTT_JARS_DIR/*" \
+      --conf "spark.sql.warehouse.dir=$ANTT_WAREHOUSE_DIR" \
+      --conf "spark.connect.grpc.binding.port=$SPARK_CONNECT_PORT" \
+      --conf "spark.ui.port=$SPARK_UI_PORT" \
+      --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$ANTT_VAR_DIR/spark" \
+      --hiveconf "hive.server2.thrift.port=$SPARK_THRIFT_PORT" \
+      --hiveconf hive.server2.thrift.bind.host=127.0.0.1)
+  wait_for spark 180 spark_ready || fail spark "Thrift/Connect ports did not open in 180 s" "$ANTT_LOG_DIR/spark.log"
+  say spark "ok  thrift 127.0.0.1:$SPARK_THRIFT_PORT  connect sc://127.0.0.1:$SPARK_CONNECT_PORT  ui http://127.0.0.1:$SPARK_UI_PORT"
+}
+stop_spark() { kill_group spark; say spark stopped; }
+status_spark() { spark_ready && say spark "up    thrift :$SPARK_THRIFT_PORT connect :$SPARK_CONNECT_PORT" || say spark down; }
+
+# ---------------------------------------------------------------- airflow
+AF_PARTS=(scheduler dag-processor triggerer api-server)
+airflow_ready() {
+  curl -fsS "http://127.0.0.1:$AIRFLOW_PORT/api/v2/monitor/health" 2>/dev/null \
+    | "$PIPELINE_VENV/bin/python" -c 'import json,sys; h=json.load(sys.stdin); sys.exit(0 if h["metadatabase"]["status"]=="healthy" and h["scheduler"]["status"]=="healthy" else 1)' 2>/dev/null
+}
+start_airflow() {
+  pg_ready || fail airflow "postgres is not running"
+  if airflow_ready; then say airflow "already running"; return; fi
+  "$PIPELINE_VENV/bin/airflow" db migrate >>"$ANTT_LOG_DIR/airflow-migrate.log" 2>&1 \
+    || fail airflow "airflow db migrate failed" "$ANTT_LOG_DIR/airflow-migrate.log"
+  for part in "${AF_PARTS[@]}"; do
+    running "airflow-$part" || spawn "airflow-$part" "$ANTT_LOG_DIR/airflow-$part.log" "$PIPELINE_VENV/bin/airflow" "$part"
+  done
+  if ! wait_for airflow 240 airflow_ready; then
+    for part in "${AF_PARTS[@]}"; do running "airflow-$part" || fail airflow "$part exited" "$ANTT_LOG_DIR/airflow-$part.log"; done
+    fail airflow "not healthy after 240 s" "$ANTT_LOG_DIR/airflow-scheduler.log"
+  fi
+  say airflow "ok  http://127.0.0.1:$AIRFLOW_PORT  (user admin, password: AIRFLOW_ADMIN_PASSWORD in $ANTT_SECRETS_FILE)"
+}
+stop_airflow() { for part in api-server triggerer dag-processor scheduler; do kill_group "airflow-$part"; done; say airflow stopped; }
+status_airflow() { airflow_ready && say airflow "up    http://127.0.0.1:$AIRFLOW_PORT" || say airflow down; }
+
+# ---------------------------------------------------------------- superset
+superset_ready() { curl -fsS "http://127.0.0.1:$SUPERSET_PORT/health" >/dev/null 2>&1; }
+start_superset() {
+  pg_ready || fail superset "postgres is not running"
+  if superset_ready; then say superset "already running"; else
+    mkdir -p "$SUPERSET_HOME"
+    PATH="$SUPERSET_VENV/bin:$PATH" bash "$ANTT_ROOT/infra/superset/bootstrap.sh" >>"$ANTT_LOG_DIR/superset-bootstrap.log" 2>&1 \
+      || fail superset "bootstrap (db upgrade, admin, import) failed" "$ANTT_LOG_DIR/superset-bootstrap.log"
+    spawn superset "$ANTT_LOG_DIR/superset.log" "$SUPERSET_VENV/bin/gunicorn" \
+      --bind "127.0.0.1:$SUPERSET_PORT" --workers 2 --worker-class gthread --threads 4 --timeout 120 \
+      "superset.app:create_app()"
+    wait_for superset 180 superset_ready || fail superset "not healthy after 180 s" "$ANTT_LOG_DIR/superset.log"
+  fi
+  say superset "ok  http://127.0.0.1:$SUPERSET_PORT  (user admin, password: SUPERSET_ADMIN_PASSWORD in $ANTT_SECRETS_FILE)"
+}
+stop_superset() { kill_group superset; say superset stopped; }
+status_superset() { superset_ready && say superset "up    http://127.0.0.1:$SUPERSET_PORT" || say superset down; }
+
+# ---------------------------------------------------------------- main
+cmd=${1:-status}; shift || true
+svcs=("$@"); [ ${#svcs[@]} -eq 0 ] && svcs=("${ALL[@]}")
+case "$cmd" in
+  start)  for s in "${svcs[@]}"; do "start_$s"; done ;;
+  stop)   for ((i=${#svcs[@]}-1; i>=0; i--)); do "stop_${svcs[$i]}"; done ;;
+  restart) "$0" stop "${svcs[@]}"; "$0" start "${svcs[@]}" ;;
+  status) for s in "${svcs[@]}"; do "status_$s"; done ;;
+  *) echo "usage: $0 start|stop|restart|status [${ALL[*]}]"; exit 2 ;;
+esac
