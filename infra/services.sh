@@ -137,7 +137,7 @@ start_superset() {
     PATH="$SUPERSET_VENV/bin:$PATH" bash "$ANTT_ROOT/infra/superset/bootstrap.sh" >>"$ANTT_LOG_DIR/superset-bootstrap.log" 2>&1 \
       || fail superset "bootstrap (db upgrade, admin, import) failed" "$ANTT_LOG_DIR/superset-bootstrap.log"
     spawn superset "$ANTT_LOG_DIR/superset.log" "$SUPERSET_VENV/bin/gunicorn" \
-      --bind "127.0.0.1:$SUPERSET_PORT" --workers 2 --worker-class gthread --threads 4 --timeout 120 \
+      --bind "127.0.0.1:$SUPERSET_PORT" --workers 2 --worker-class gthread --threads 4 --timeout 300 --limit-request-line 0 --limit-request-field_size 0 \
       "superset.app:create_app()"
     wait_for superset 180 superset_ready || fail superset "not healthy after 180 s" "$ANTT_LOG_DIR/superset.log"
   fi

@@ -1,0 +1,101 @@
+"""A small client of Airflow 3's REST API (/api/v2): trigger DAG runs and wait for them.
+
+Used by the demo and the end-to-end test, so runs go through the real scheduler.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+
+import requests
+
+
+class AirflowError(RuntimeError):
+    pass
+
+
+class Airflow:
+    def __init__(self, base_url: str | None = None, username: str = "admin",
+                 password: str | None = None, timeout: float = 30):
+        self.base = (base_url or f"http://127.0.0.1:{os.environ.get('AIRFLOW_PORT', '8080')}").rstrip("/")
+        self.timeout = timeout
+        password = password or os.environ.get("AIRFLOW_ADMIN_PASSWORD")
+        if not password:
+            raise AirflowError("AIRFLOW_ADMIN_PASSWORD is not set (see var/secrets.env; run `make setup`)")
+        r = requests.post(f"{self.base}/auth/token", json={"username": username, "password": password},
+                          timeout=timeout)
+        self._check(r, "login")
+        self.s = requests.Session()
+        self.s.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+
+    @staticmethod
+    def _check(r: requests.Response, what: str) -> None:
+        if r.status_code >= 400:
+            raise AirflowError(f"Airflow {what}: HTTP {r.status_code} from {r.request.method} {r.url}: {r.text[:500]}")
+
+    def _get(self, path: str, **params):
+        r = self.s.get(f"{self.base}/api/v2{path}", params=params, timeout=self.timeout)
+        self._check(r, f"GET {path}")
+        return r.json()
+
+    def wait_for_dag(self, dag_id: str, timeout: float = 180) -> dict:
+        """Wait until the dag-processor has parsed the DAG (and it has no import error)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = self.s.get(f"{self.base}/api/v2/dags/{dag_id}", timeout=self.timeout)
+            if r.status_code == 200:
+                return r.json()
+            errors = self._get("/importErrors").get("import_errors", [])
+            mine = [e for e in errors if dag_id in e.get("filename", "")]
+            if mine:
+                raise AirflowError(f"DAG {dag_id} failed to import: {mine[0].get('stack_trace', '')[-1500:]}")
+            if time.monotonic() > deadline:
+                raise AirflowError(f"DAG {dag_id} not visible in Airflow after {timeout:.0f} s")
+            time.sleep(3)
+
+    def unpause(self, dag_id: str) -> None:
+        r = self.s.patch(f"{self.base}/api/v2/dags/{dag_id}", json={"is_paused": False}, timeout=self.timeout)
+        self._check(r, f"unpause {dag_id}")
+
+    def trigger(self, dag_id: str, conf: dict | None = None, run_id: str | None = None) -> str:
+        run_id = run_id or f"manual__{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%f}"
+        body = {"dag_run_id": run_id, "logical_date": None, "conf": conf or {}}
+        r = self.s.post(f"{self.base}/api/v2/dags/{dag_id}/dagRuns", json=body, timeout=self.timeout)
+        self._check(r, f"trigger {dag_id}")
+        return r.json()["dag_run_id"]
+
+    def run_state(self, dag_id: str, run_id: str) -> str:
+        return self._get(f"/dags/{dag_id}/dagRuns/{run_id}")["state"]
+
+    def task_states(self, dag_id: str, run_id: str) -> dict[str, str]:
+        data = self._get(f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances", limit=500)
+        return {t["task_id"]: t["state"] for t in data.get("task_instances", [])}
+
+    def wait(self, dag_id: str, run_ids: list[str], timeout: float = 3600, quiet: bool = False) -> dict[str, str]:
+        """Wait for runs to finish; print progress; raise naming failed tasks."""
+        deadline = time.monotonic() + timeout
+        pending = list(run_ids)
+        states: dict[str, str] = {}
+        last = ""
+        while pending:
+            for rid in list(pending):
+                st = self.run_state(dag_id, rid)
+                if st in ("success", "failed"):
+                    states[rid] = st
+                    pending.remove(rid)
+            line = f"  {dag_id}: {len(states)}/{len(run_ids)} runs finished ({sum(s == 'success' for s in states.values())} ok)"
+            if line != last and not quiet:
+                print(line, file=sys.stderr, flush=True)
+                last = line
+            if not pending:
+                break
+            if time.monotonic() > deadline:
+                raise AirflowError(f"{dag_id}: runs still not finished after {timeout:.0f} s: {pending}")
+            time.sleep(5)
+        failed = {rid: {t: s for t, s in self.task_states(dag_id, rid).items() if s not in ("success", "skipped")}
+                  for rid, st in states.items() if st != "success"}
+        if failed:
+            raise AirflowError(f"{dag_id}: failed runs (task states; logs under var/airflow/logs): {failed}")
+        return states

@@ -1,0 +1,62 @@
+"""What every DAG shares: default_args, the failure callback, the landing date of a run.
+
+DAG files under dags/ only orchestrate; they import from here and from spark_jobs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+import pendulum
+
+LOCAL_TZ = pendulum.timezone("Asia/Ho_Chi_Minh")
+ROOT = Path(os.environ.get("ANTT_ROOT", Path(__file__).resolve().parents[1]))
+log = logging.getLogger("antt")
+
+
+def on_failure(context) -> None:
+    """Name the DAG, task, run and exception in one line the on-call engineer can grep."""
+    ti = context.get("task_instance")
+    log.error(
+        "ANTT task failed: dag=%s task=%s run=%s try=%s error=%s",
+        getattr(ti, "dag_id", "?"), getattr(ti, "task_id", "?"),
+        getattr(ti, "run_id", "?"), getattr(ti, "try_number", "?"),
+        context.get("exception"),
+    )
+
+
+DEFAULT_ARGS = {
+    "owner": "antt-data",
+    "retries": 2,
+    "retry_delay": dt.timedelta(minutes=1),
+    "on_failure_callback": on_failure,
+}
+
+START_DATE = pendulum.datetime(2024, 1, 1, tz=LOCAL_TZ)
+
+
+def landing_date(params: dict | None, logical_date) -> dt.date:
+    """The landing day a run loads.
+
+    A run triggered with ``{"landing_date": "YYYY-MM-DD"}`` (demo, backfill, re-run) loads
+    that day; a scheduled run at 00:00 local time loads the day that just ended.
+    """
+    value = (params or {}).get("landing_date")
+    if value:
+        return dt.date.fromisoformat(str(value))
+    if logical_date is None:
+        raise ValueError("run has neither a landing_date param nor a logical date")
+    return pendulum.instance(logical_date).in_timezone(LOCAL_TZ).date() - dt.timedelta(days=1)
+
+
+def dbt_paths() -> dict[str, Path]:
+    venv = Path(os.environ.get("PIPELINE_VENV", ROOT / ".venv" / "pipeline"))
+    project = ROOT / "dbt"
+    return {
+        "project": project,
+        "profiles": project / "profiles.yml",
+        "manifest": project / "target" / "manifest.json",
+        "dbt": venv / "bin" / "dbt",
+    }
