@@ -37,7 +37,9 @@ a scheduled run (00:00 Asia/Ho_Chi_Minh) loads the day that just ended. Re-runni
     schedule="@daily",
     start_date=START_DATE,
     catchup=False,
-    max_active_runs=1,
+    # Several days may load at once (backfills); tasks writing shared tables run one at a
+    # time across runs (max_active_tis_per_dag=1), bronze loads are partition-disjoint.
+    max_active_runs=4,
     default_args=DEFAULT_ARGS,
     params={"landing_date": Param(None, type=["null", "string"], format="date",
                                   description="landing day to load (YYYY-MM-DD); empty = yesterday")},
@@ -45,7 +47,7 @@ a scheduled run (00:00 Asia/Ho_Chi_Minh) loads the day that just ended. Re-runni
     doc_md=DOC,
 )
 def camera_events():
-    @task
+    @task(max_active_tis_per_dag=1)
     def load_registry(params=None, logical_date=None) -> str:
         from spark_jobs.camera import registry
         from spark_jobs.session import get_spark
@@ -63,7 +65,7 @@ def camera_events():
 
         return bronze.run(get_spark("camera_bronze"), dt.date.fromisoformat(day), run_id)
 
-    @task(outlets=[SILVER_EVENTS])
+    @task(outlets=[SILVER_EVENTS], max_active_tis_per_dag=1)
     def bronze_to_silver(day: str) -> dict:
         import datetime as dt
 
@@ -91,7 +93,7 @@ def camera_events():
             test_behavior=TestBehavior.BUILD,
         ),
         operator_args={"install_deps": False},
-        default_args={"retries": 1},
+        default_args={"retries": 1, "max_active_tis_per_dag": 1},
     )
 
     day = load_registry()

@@ -29,7 +29,7 @@ REASONS = ("MALFORMED_JSON", "MISSING_FIELD", "BAD_TIMESTAMP", "UNKNOWN_CAMERA",
 # Vietnamese plates: 30A-123.45, 29B1-234.56, 30A-1234 (older 4-digit series).
 PLATE_RE = r"^[0-9]{2}[A-Z]{1,2}[0-9]?-([0-9]{3}\.[0-9]{2}|[0-9]{4})$"
 # ISO 8601 with a zone: the platform must say which clock it used.
-ZONED_TS_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})$"
+ZONED_TS_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
 
 # Every field read as text first, so a wrong type is caught by our rules, not lost.
 RAW_SCHEMA = T.StructType([
