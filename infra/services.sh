@@ -114,6 +114,9 @@ airflow_ready() {
 start_airflow() {
   pg_ready || fail airflow "postgres is not running"
   if airflow_ready; then say airflow "already running"; return; fi
+  # Cosmos renders the dbt task group from a pre-built manifest (no dbt ls per parse)
+  (cd "$ANTT_ROOT/dbt" && "$PIPELINE_VENV/bin/dbt" parse --quiet >>"$ANTT_LOG_DIR/dbt-parse.log" 2>&1) \
+    || fail airflow "dbt parse failed (dbt/ project broken?)" "$ANTT_LOG_DIR/dbt-parse.log"
   "$PIPELINE_VENV/bin/airflow" db migrate >>"$ANTT_LOG_DIR/airflow-migrate.log" 2>&1 \
     || fail airflow "airflow db migrate failed" "$ANTT_LOG_DIR/airflow-migrate.log"
   for part in "${AF_PARTS[@]}"; do

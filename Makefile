@@ -1,0 +1,42 @@
+# ANTT Lakehouse — one entry point. `make help` lists the targets.
+SHELL := /bin/bash
+ENV   := source infra/env.sh &&
+PY    := .venv/pipeline/bin/python
+
+.PHONY: help setup up down status demo test test-unit counts sql dashboards dbt-docs reset
+
+help:           ## list targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/' | expand -t16
+
+setup:          ## install system packages, virtualenvs, JVM jars, secrets, PostgreSQL cluster
+	bash infra/setup.sh
+
+up: setup       ## start PostgreSQL, Spark (Thrift + Connect), Airflow, Superset and wait until healthy
+	bash infra/services.sh start
+
+down:           ## stop every service
+	bash infra/services.sh stop
+
+status:         ## show which services run, with their URLs
+	bash infra/services.sh status
+
+demo: up        ## the main job: generate 14 days, run the DAGs through Airflow, print counts and the dashboard URL
+	$(ENV) $(PY) -m antt.demo $(DEMO_ARGS)
+
+test: up        ## the test suite CI runs: unit, DAG integrity, dbt build, end to end (brings the stack up)
+	$(ENV) $(PY) -m pytest tests $(PYTEST_ARGS)
+
+test-unit: setup ## fast tests that need no running service
+	$(ENV) $(PY) -m pytest tests -m "not stack" $(PYTEST_ARGS)
+
+counts:         ## row counts per layer, with their checks
+	$(ENV) $(PY) -m spark_jobs.counts
+
+sql:            ## SQL shell (beeline) on the Thrift server, schema gold
+	$(ENV) "$$SPARK_HOME/bin/beeline" -u "jdbc:hive2://$$SPARK_THRIFT_HOST:$$SPARK_THRIFT_PORT/gold" -n analyst
+
+dashboards:     ## re-import dashboards/ into the running Superset
+	$(ENV) $$SUPERSET_VENV/bin/python dashboards/import_dashboards.py
+
+reset: down     ## delete all generated state (data, lakehouse, metadata DBs, secrets); venvs and jars stay
+	rm -rf var
