@@ -5,7 +5,7 @@ import os
 
 from airflow.sdk import Asset, Param, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import LoadMode, TestBehavior
+from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
 
 from antt.airflow_support import DEFAULT_ARGS, START_DATE, dbt_paths, landing_date
 
@@ -86,7 +86,9 @@ def camera_events():
             target_name=os.environ.get("ANTT_TARGET", "local"),
             profiles_yml_filepath=DBT["profiles"],
         ),
-        execution_config=ExecutionConfig(dbt_executable_path=DBT["dbt"]),
+        # "buildable": a test over several models runs with the last of them to be built
+        execution_config=ExecutionConfig(dbt_executable_path=DBT["dbt"],
+                                         test_indirect_selection=TestIndirectSelection.BUILDABLE),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST if DBT["manifest"].exists() else LoadMode.DBT_LS,
             select=["+mart_violations_commune_daily"],

@@ -80,3 +80,8 @@ if [ -n "${AIRFLOW_FERNET_KEY:-}" ]; then export AIRFLOW__CORE__FERNET_KEY="$AIR
 
 export PYARROW_IGNORE_TIMEZONE=1
 true
+# No telemetry: this network reaches package registries only.
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY=False
+export SCARF_ANALYTICS=false
+export DO_NOT_TRACK=1
+true

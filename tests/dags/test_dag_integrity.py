@@ -1,0 +1,78 @@
+"""Every DAG imports, has no cycle, and follows the house rules."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS_DIR))
+
+
+def test_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}, dagbag.import_errors
+    assert dagbag.dags, "no DAG found"
+
+
+def test_one_dag_per_file_named_after_it(dagbag):
+    for dag_id, dag in dagbag.dags.items():
+        assert Path(dag.fileloc).stem == dag_id, f"{dag_id} lives in {dag.fileloc}"
+    assert {Path(d.fileloc).name for d in dagbag.dags.values()} == {
+        p.name for p in DAGS_DIR.glob("*.py") if not p.name.startswith("_")}
+
+
+def _has_cycle(dag) -> bool:
+    state: dict[str, int] = {}
+
+    def visit(tid: str) -> bool:
+        if state.get(tid) == 1:
+            return True
+        if state.get(tid) == 2:
+            return False
+        state[tid] = 1
+        if any(visit(d) for d in dag.get_task(tid).downstream_task_ids):
+            return True
+        state[tid] = 2
+        return False
+
+    return any(visit(t) for t in dag.task_ids)
+
+
+def test_no_cycles(dagbag):
+    for dag in dagbag.dags.values():
+        assert not _has_cycle(dag), dag.dag_id
+
+
+def test_tags_doc_retries_and_callback(dagbag):
+    for dag in dagbag.dags.values():
+        assert dag.tags, f"{dag.dag_id} has no tags"
+        assert dag.doc_md and len(dag.doc_md) > 100, f"{dag.dag_id} has no doc_md"
+        for task in dag.tasks:
+            assert task.retries >= 1, f"{dag.dag_id}.{task.task_id} has no retries"
+            assert task.on_failure_callback, f"{dag.dag_id}.{task.task_id} has no failure callback"
+
+
+def test_camera_events_shape(dagbag):
+    dag = dagbag.dags["camera_events"]
+    assert dag.get_task("landing_to_bronze").downstream_task_ids == {"bronze_to_silver"}
+    dbt_tasks = {t for t in dag.task_ids if t.startswith("dbt.")}
+    assert "dbt.mart_violations_commune_daily_model_build" in dbt_tasks
+    assert "dbt.fct_camera_violations_model_build" in dag.get_task("bronze_to_silver").get_flat_relative_ids(upstream=False)
+
+
+def test_landing_date_rules():
+    import datetime as dt
+
+    import pendulum
+
+    from antt.airflow_support import landing_date
+
+    assert landing_date({"landing_date": "2024-06-03"}, None) == dt.date(2024, 6, 3)
+    # a scheduled run at 00:00 Hà Nội on 5 June loads 4 June
+    assert landing_date({}, pendulum.datetime(2024, 6, 4, 17, 0, tz="UTC")) == dt.date(2024, 6, 4)

@@ -1,0 +1,71 @@
+"""End to end through the real services.
+
+Generate a small day → trigger the DAG through Airflow's REST API → wait for the
+scheduler → the number Superset's chart-data API returns for the dashboard's
+"Tổng số vi phạm" chart equals the valid distinct violations counted independently
+from the landing files. Then run the same day again: nothing changes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from pyspark.sql import functions as F
+
+from antt import superset_api
+from antt.airflow_api import Airflow
+from antt.generator.camera import generate
+from spark_jobs import config
+from spark_jobs.counts import layer_counts
+from tests.support.landing_oracle import expected_camera_counts
+
+pytestmark = pytest.mark.stack
+DAY = dt.date(2024, 6, 10)         # a day no other test or the demo uses
+DAG_ID = "camera_events"
+
+
+def run_day(af: Airflow, day: dt.date) -> None:
+    rid = af.trigger(DAG_ID, {"landing_date": day.isoformat()})
+    af.wait(DAG_ID, [rid], timeout=1800)
+
+
+def chart_total(day: dt.date) -> int:
+    base = f"http://127.0.0.1:{os.environ.get('SUPERSET_PORT', '8088')}"
+    client = superset_api.login(base, "admin", os.environ["SUPERSET_ADMIN_PASSWORD"])
+    nxt = day + dt.timedelta(days=1)
+    return client.big_number_total(superset_api.TOTAL_VIOLATIONS_CHART_UUID,
+                                   time_range=f"{day.isoformat()} : {nxt.isoformat()}")
+
+
+def quarantine_by_reason(spark, day):
+    rows = (spark.table(config.QUARANTINE_CAMERA_EVENTS).where(F.col("landing_date") == F.lit(day))
+            .groupBy("reason_code").count().collect())
+    return {r["reason_code"]: r["count"] for r in rows}
+
+
+def test_landing_to_dashboard(stack, spark, landing_dir):
+    generate(landing_dir, DAY, 1, seed=11, scale=0.3, n_cameras=20)
+    expected = expected_camera_counts(landing_dir, [DAY])
+    assert expected["valid_distinct_violations_by_date"].get(DAY.isoformat(), 0) > 0
+
+    af = Airflow()
+    af.wait_for_dag(DAG_ID)
+    af.unpause(DAG_ID)
+    run_day(af, DAY)
+
+    counts = layer_counts(spark, [DAY])
+    assert counts["landing_lines"] == expected["total_lines"] == counts["bronze"]
+    assert counts["silver"] == expected["valid_distinct_events"]
+    assert counts["duplicates_removed"] == expected["duplicates"]
+    assert quarantine_by_reason(spark, DAY) == {k: v for k, v in expected["invalid_by_reason"].items() if v}
+    assert counts["bronze"] == counts["silver"] + counts["quarantined"] + counts["duplicates_removed"]
+
+    total = chart_total(DAY)
+    assert total == expected["valid_distinct_violations_by_date"][DAY.isoformat()]
+
+    # the same day again, through the scheduler: no table changes, no duplicates
+    run_day(af, DAY)
+    assert layer_counts(spark, [DAY]) == counts
+    assert chart_total(DAY) == total
+    assert spark.table(config.SILVER_CAMERA_EVENTS).groupBy("event_id").count().where("count > 1").count() == 0
