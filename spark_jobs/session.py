@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import os
+
 from pyspark.sql import SparkSession
 
 from spark_jobs.config import LOCAL_TZ, Settings, settings
@@ -39,6 +41,10 @@ def get_spark(app_name: str = "antt", *, remote: str | None = None, local: bool 
     url = None if local else (remote or cfg.spark_remote)
     if url:
         return SparkSession.builder.remote(url).appName(app_name).getOrCreate()
+    # A Spark Connect session made earlier in this process marks the process as
+    # "connect mode"; a classic session must clear that mark.
+    os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
+    os.environ.pop("SPARK_REMOTE", None)
     builder = (
         SparkSession.builder.appName(app_name)
         .master(cfg.spark_master)

@@ -1,0 +1,380 @@
+"""Data-quality gate: validate one landing day of a table with its GX suite.
+
+    from expectations.gate import run_gate
+    summary = run_gate(spark, table="silver.camera_events", where_landing_date=day)
+
+* FAIL bound crossed -> :class:`GateFailed` (message: check, table, observed vs bound,
+  example offending values and rows) after the results are stored and Data Docs updated;
+* WARN bound crossed -> a ``WARN data-quality ...`` line on stderr, the gate passes;
+* the validation results and Data Docs live in the GX file context under
+  ``$ANTT_VAR_DIR/gx`` (never in the git tree); ``python -m expectations.docs`` prints
+  where the Data Docs index is.
+
+The Spark DataFrame is validated in Spark (GX Spark datasource, dataframe asset, whole-
+dataframe batch): no data goes to pandas. Only the day summary of the quarantine suite
+(one row of counts) is collected to the driver.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import time
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from expectations import thresholds as th
+from expectations.suites import OBSERVED, RATIO, Check, TableSuite, build_expectation, suite_for
+
+DATASOURCE = "antt_spark"
+BATCH_DEFINITION = "whole_dataframe"
+EXAMPLES = 5  # example offending values / rows per check (GX partial_unexpected_count)
+BRONZE_CAMERA_EVENTS = "bronze.camera_events"
+
+
+class GateFailed(Exception):
+    """A FAIL threshold was crossed. ``summary`` holds the whole result dict."""
+
+    def __init__(self, message: str, summary: dict[str, Any]):
+        super().__init__(message)
+        self.summary = summary
+
+
+# --- GX file context -----------------------------------------------------------------
+
+def gx_dir(path: str | os.PathLike | None = None) -> Path:
+    """Where the GX file context lives: ``path``, else ``$ANTT_GX_DIR``, else ``$ANTT_VAR_DIR/gx``."""
+    if path:
+        return Path(path)
+    if os.environ.get("ANTT_GX_DIR"):
+        return Path(os.environ["ANTT_GX_DIR"])
+    from spark_jobs.config import settings
+
+    return settings().var_dir / "gx"
+
+
+@contextlib.contextmanager
+def locked_context(root: Path) -> Iterator[Any]:
+    """The GX file context, under an exclusive file lock.
+
+    Several Airflow runs (landing days) may validate at once; GX's file stores rewrite
+    great_expectations.yml, suites and checkpoints on every add_or_update and are not safe
+    for concurrent writers, so one process at a time uses the context.
+    """
+    import great_expectations as gx
+
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".gate.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            context = gx.get_context(mode="file", project_root_dir=str(root))
+            _quiet(context)
+            yield context
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _quiet(context) -> None:
+    """No tqdm "Calculating Metrics" bars in the Airflow task log."""
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    pb = context.variables.progress_bars
+    if isinstance(pb, dict):
+        pb = ProgressBarsConfig(**pb)
+    if pb is None or pb.globally or pb.metric_calculations:
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        context.variables.save()
+
+
+def docs_index(context) -> str:
+    sites = context.get_docs_sites_urls()
+    return sites[0]["site_url"] if sites else ""
+
+
+def _datasource(context):
+    try:
+        return context.data_sources.get(DATASOURCE)
+    except (KeyError, ValueError, LookupError):
+        # persist=False: GX would .persist() the batch and never unpersist it, which leaks
+        # cache in the long-lived shared Spark application; the gate caches it itself.
+        return context.data_sources.add_spark(name=DATASOURCE, persist=False)
+
+
+def _batch_definition(datasource, asset_name: str):
+    try:
+        asset = datasource.get_asset(asset_name)
+    except LookupError:
+        asset = datasource.add_dataframe_asset(name=asset_name)
+    try:
+        return asset.get_batch_definition(BATCH_DEFINITION)
+    except (KeyError, LookupError):
+        return asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION)
+
+
+def _suite_name(table: str, frame: str) -> str:
+    return table if frame == "rows" else f"{table}.{frame}"
+
+
+def _checkpoint(context, name: str, expectations: list, id_columns: tuple[str, ...]):
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
+    vd = context.validation_definitions.add_or_update(gx.ValidationDefinition(
+        name=name, data=_batch_definition(_datasource(context), name), suite=suite))
+    result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES}
+    if id_columns:
+        result_format["unexpected_index_column_names"] = list(id_columns)
+    return context.checkpoints.add_or_update(gx.Checkpoint(
+        name=name, validation_definitions=[vd], result_format=result_format,
+        actions=[UpdateDataDocsAction(name="update_data_docs")],
+    ))
+
+
+# --- frames ----------------------------------------------------------------------------
+
+def rows_of_day(spark, table: str, landing_date: dt.date):
+    from pyspark.sql import functions as F
+
+    return spark.table(table).where(F.col("landing_date") == F.lit(landing_date))
+
+
+def quarantine_day_summary(spark, landing_date: dt.date, quarantine_rows=None,
+                           table_names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Bronze lines, quarantined lines (by reason) and the quarantined share of one landing
+    day — one Spark job; the result is a handful of numbers on the driver."""
+    from pyspark.sql import functions as F
+
+    from expectations.suites import QUARANTINE_CAMERA_EVENTS
+
+    names = dict(table_names or {})
+    if quarantine_rows is None:
+        quarantine_rows = rows_of_day(
+            spark, names.get(QUARANTINE_CAMERA_EVENTS, QUARANTINE_CAMERA_EVENTS), landing_date)
+    bronze_key = "__bronze__"
+    keys = (rows_of_day(spark, names.get(BRONZE_CAMERA_EVENTS, BRONZE_CAMERA_EVENTS), landing_date).select(F.lit(bronze_key).alias("k"))
+            .unionByName(quarantine_rows.select(F.coalesce("reason_code", F.lit("<null>")).alias("k"))))
+    counts = {r["k"]: int(r["n"]) for r in keys.groupBy("k").agg(F.count(F.lit(1)).alias("n")).collect()}
+    bronze_n = counts.pop(bronze_key, 0)
+    quar_n = sum(counts.values())
+    return {"landing_date": landing_date, "bronze_lines": bronze_n, "quarantined_lines": quar_n,
+            "quarantine_share": (quar_n / bronze_n) if bronze_n else 0.0,
+            "quarantine_reasons": dict(sorted(counts.items(), key=lambda kv: -kv[1]))}
+
+
+def day_summary_frame(spark, summary: Mapping[str, Any]):
+    return spark.createDataFrame(
+        [(summary["landing_date"], summary["bronze_lines"], summary["quarantined_lines"],
+          float(summary["quarantine_share"]))],
+        "landing_date date, bronze_lines long, quarantined_lines long, quarantine_share double")
+
+
+def frames_for(spark, table: str, landing_date: dt.date,
+               table_names: Mapping[str, str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The DataFrames a table's suite runs on, and facts to show with them.
+
+    ``table_names`` maps a logical table (the suite's name) to the physical table to read,
+    e.g. a copy in a scratch schema (tests); by default each name is read as is.
+    """
+    suite = suite_for(table)
+    names = dict(table_names or {})
+    rows = rows_of_day(spark, names.get(table, table), landing_date)
+    frames: dict[str, Any] = {"rows": rows}
+    facts: dict[str, Any] = {}
+    if "day_summary" in suite.frames():
+        s = quarantine_day_summary(spark, landing_date, rows, names)
+        facts = {k: v for k, v in s.items() if k != "landing_date"}
+        frames["day_summary"] = day_summary_frame(spark, s)
+    return frames, facts
+
+
+# --- results -> gate decision ----------------------------------------------------------
+
+def _observed(check: Check, res: Mapping[str, Any]) -> float | None:
+    if check.kind == RATIO:
+        pct = res.get("unexpected_percent")
+        return None if pct is None else round(1.0 - float(pct) / 100.0, 9)
+    if check.kind == OBSERVED:
+        v = res.get("observed_value")
+        return None if v is None else float(v)
+    raise ValueError(check.kind)
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+def _check_summary(check: Check, bounds: th.Bounds, evr) -> dict[str, Any]:
+    cfg = evr.expectation_config
+    res = dict(evr.result or {})
+    exc = evr.exception_info or {}
+    raised = bool(exc.get("raised_exception")) if isinstance(exc, dict) else False
+    observed = None if raised else _observed(check, res)
+    status = th.FAIL if raised else bounds.status(observed)
+    out: dict[str, Any] = {
+        "check": check.id,
+        "expectation": cfg.type,
+        "column": cfg.kwargs.get("column"),
+        "status": status,
+        "observed": observed,
+        "bounds": bounds.as_dict(),
+        "gx_success": bool(evr.success),
+    }
+    if check.kind == RATIO:
+        out.update(element_count=res.get("element_count"), missing_count=res.get("missing_count"),
+                   unexpected_count=res.get("unexpected_count"))
+    out["examples"] = _jsonable(res.get("partial_unexpected_list") or [])[:EXAMPLES]
+    out["example_rows"] = _jsonable(res.get("partial_unexpected_index_list") or [])[:EXAMPLES]
+    if raised:
+        out["error"] = str(exc.get("exception_message") or "expectation raised")
+    return out
+
+
+def _explain(table: str, day: dt.date, c: Mapping[str, Any], bounds: th.Bounds,
+             facts: Mapping[str, Any] | None = None) -> str:
+    where = c["expectation"] + (f" on column {c['column']}" if c.get("column") else "")
+    if c.get("error"):
+        return f"{c['check']} [{where}] on {table}: could not be evaluated: {c['error']}"
+    obs = c["observed"]
+    if c.get("unexpected_count") is not None:
+        denom = (c["element_count"] or 0) - (0 if c["expectation"].endswith("not_be_null")
+                                              else (c["missing_count"] or 0))
+        detail = (f"share of rows passing {obs:.4%} ({c['unexpected_count']:,} of {denom:,} "
+                  f"rows unexpected)")
+    else:
+        detail = f"observed {obs:g}" if isinstance(obs, (int, float)) else f"observed {obs!r}"
+    if c["check"] == "quarantine_share" and facts:
+        detail += (f" ({facts.get('quarantined_lines', 0):,} of {facts.get('bronze_lines', 0):,} bronze "
+                   f"lines quarantined; by reason: {facts.get('quarantine_reasons', {})})")
+    text = (f"{c['check']} [{where}] on {table} landing_date {day}: {detail}; "
+            f"threshold {bounds.crossed(obs)} ({bounds.describe()})")
+    if c["examples"] and any(x is not None for x in c["examples"]):
+        text += f"; example values: {c['examples']}"
+    if c["example_rows"]:
+        text += f"; example rows: {c['example_rows']}"
+    return text
+
+
+def _log(msg: str) -> None:
+    from spark_jobs.common import log
+
+    log(msg)
+
+
+# --- the gate --------------------------------------------------------------------------
+
+def validate_frames(frames: Mapping[str, Any], table: str, landing_date: dt.date, *,
+                    thresholds: str | os.PathLike | None = None,
+                    gx_root: str | os.PathLike | None = None,
+                    facts: Mapping[str, Any] | None = None,
+                    raise_on_fail: bool = True,
+                    cache: bool = True,
+                    started: float | None = None) -> dict[str, Any]:
+    """Validate ready-made DataFrames (``{"rows": df, "day_summary": df}``) with the suite
+    of ``table`` and apply the thresholds. :func:`run_gate` builds the frames from the
+    tables; tests call this directly with inline DataFrames."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    t0 = started if started is not None else time.monotonic()
+    suite: TableSuite = suite_for(table)
+    bounds = th.for_table(table, [c.id for c in suite.checks], thresholds)
+    missing = [f for f in suite.frames() if f not in frames]
+    if missing:
+        raise ValueError(f"{table}: frames {missing} are needed by its suite")
+    params: dict[str, Any] = {}
+    for c in suite.checks:
+        if c.runtime_params:
+            params.update(c.runtime_params(landing_date, bounds[c.id]))
+
+    checks: list[dict[str, Any]] = []
+    root = gx_dir(gx_root)
+    run_id = RunIdentifier(run_name=f"{table} landing_date={landing_date}",
+                           run_time=dt.datetime.now(dt.timezone.utc))
+    cached = []
+    try:
+        with locked_context(root) as context:
+            for frame in suite.frames():
+                df = frames[frame]
+                if cache and frame == "rows":
+                    df = df.persist()
+                    cached.append(df)
+                by_id = {c.id: c for c in suite.checks_on(frame)}
+                exps = [build_expectation(c, bounds[c.id], bounds[c.id].params) for c in by_id.values()]
+                name = _suite_name(table, frame)
+                cp = _checkpoint(context, name, exps, suite.id_columns if frame == "rows" else ())
+                result = cp.run(batch_parameters={"dataframe": df},
+                                expectation_parameters=params, run_id=run_id)
+                for vr in result.run_results.values():
+                    for evr in vr.results:
+                        cid = (evr.expectation_config.meta or {}).get("check")
+                        checks.append(_check_summary(by_id[cid], bounds[cid], evr))
+            docs = docs_index(context)
+    finally:
+        for df in cached:
+            with contextlib.suppress(Exception):
+                df.unpersist()
+
+    order = {c.id: i for i, c in enumerate(suite.checks)}
+    checks.sort(key=lambda c: order[c["check"]])
+    failed = [c for c in checks if c["status"] == th.FAIL]
+    warned = [c for c in checks if c["status"] == th.WARN]
+    rows = next((c["observed"] for c in checks if c["expectation"] == "expect_table_row_count_to_be_between"),
+                next((c.get("element_count") for c in checks if c.get("element_count") is not None), None))
+    summary: dict[str, Any] = {
+        "table": table,
+        "landing_date": landing_date.isoformat(),
+        "status": th.FAIL if failed else th.WARN if warned else th.PASS,
+        "rows": int(rows) if rows is not None else None,
+        **_jsonable(dict(facts or {})),
+        "failed": [c["check"] for c in failed],
+        "warned": [c["check"] for c in warned],
+        "checks": checks,
+        "thresholds": str(th.resolve_path(thresholds)),
+        "run_name": run_id.run_name,
+        "data_docs": docs,
+        "seconds": round(time.monotonic() - t0, 2),
+    }
+    for c in warned:
+        _log(f"WARN data-quality {_explain(table, landing_date, c, bounds[c['check']], facts)}")
+    _log(f"data-quality gate {table} landing_date {landing_date}: {summary['status']} "
+         f"({len(checks)} checks, {len(failed)} failed, {len(warned)} warned, "
+         f"{summary['seconds']:.1f} s; Data Docs {docs})")
+    if failed and raise_on_fail:
+        lines = [f"Data-quality gate FAILED for {table}, landing_date {landing_date}: "
+                 f"{len(failed)} of {len(checks)} checks crossed a FAIL threshold"]
+        lines += [f"  - {_explain(table, landing_date, c, bounds[c['check']], facts)}" for c in failed]
+        lines.append(f"  thresholds: {summary['thresholds']}; Data Docs: {docs}")
+        raise GateFailed("\n".join(lines), summary)
+    return summary
+
+
+def run_gate(spark, table: str, where_landing_date: dt.date | str, *,
+             thresholds: str | os.PathLike | None = None,
+             gx_root: str | os.PathLike | None = None,
+             raise_on_fail: bool = True,
+             table_names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Validate the rows of ``table`` with ``landing_date = where_landing_date``.
+
+    ``table`` is a suite name (``expectations.suites.SUITES``); ``thresholds`` a YAML path
+    (default ``$ANTT_GX_THRESHOLDS`` or expectations/thresholds.yml); ``gx_root`` the GX
+    project root (default ``$ANTT_VAR_DIR/gx``); ``table_names`` maps logical to physical
+    tables (see :func:`frames_for`).
+
+    Returns the summary dict (JSON-serialisable, fit for XCom); raises :class:`GateFailed`
+    when a FAIL bound of ``thresholds.yml`` is crossed (unless ``raise_on_fail=False``).
+    """
+    t0 = time.monotonic()
+    day = (dt.date.fromisoformat(where_landing_date) if isinstance(where_landing_date, str)
+           else where_landing_date)
+    if not isinstance(day, dt.date):
+        raise TypeError(f"where_landing_date must be a date, got {where_landing_date!r}")
+    frames, facts = frames_for(spark, table, day, table_names)
+    return validate_frames(frames, table, day, thresholds=thresholds, gx_root=gx_root,
+                           facts=facts, raise_on_fail=raise_on_fail, started=t0)
