@@ -99,3 +99,44 @@ class Airflow:
         if failed:
             raise AirflowError(f"{dag_id}: failed runs (task states; logs under var/airflow/logs): {failed}")
         return states
+
+    def wait_for_consumers(self, dag_id: str, source_dag_id: str, source_run_ids: list[str],
+                           timeout: float = 3600, quiet: bool = False) -> list[str]:
+        """Wait until Asset-triggered runs of ``dag_id`` have consumed the events of every
+        upstream run in ``source_run_ids`` and all of those runs succeeded."""
+        deadline = time.monotonic() + timeout
+        todo = set(source_run_ids)
+        consumed_by: dict[str, str] = {}
+        checked: set[str] = set()
+        last = ""
+        while True:
+            runs = self._get(f"/dags/{dag_id}/dagRuns", limit=100, order_by="-run_after")["dag_runs"]
+            for run in runs:
+                rid = run["dag_run_id"]
+                if rid in checked or run.get("run_type") != "asset_triggered":
+                    continue
+                events = self._get(f"/dags/{dag_id}/dagRuns/{rid}/upstreamAssetEvents").get("asset_events", [])
+                for ev in events:
+                    if ev.get("source_dag_id") == source_dag_id and ev.get("source_run_id") in todo:
+                        consumed_by[ev["source_run_id"]] = rid
+                checked.add(rid)
+            mine = sorted(set(consumed_by.values()))
+            states = {rid: self.run_state(dag_id, rid) for rid in mine}
+            failed = [rid for rid, st in states.items() if st == "failed"]
+            if failed:
+                tasks = {rid: {t: st for t, st in self.task_states(dag_id, rid).items() if st not in ("success", "skipped")}
+                         for rid in failed}
+                raise AirflowError(f"{dag_id}: failed runs (task states; logs under var/airflow/logs): {tasks}")
+            done = todo <= consumed_by.keys() and all(st == "success" for st in states.values())
+            line = (f"  {dag_id}: {len(consumed_by)}/{len(todo)} upstream runs picked up by "
+                    f"{len(mine)} run(s), {sum(st == 'success' for st in states.values())} finished")
+            if line != last and not quiet:
+                print(line, file=sys.stderr, flush=True)
+                last = line
+            if done:
+                return mine
+            if time.monotonic() > deadline:
+                raise AirflowError(f"{dag_id}: upstream runs not consumed after {timeout:.0f} s: "
+                                   f"{sorted(todo - consumed_by.keys())}; states {states}")
+            time.sleep(5)
+

@@ -60,3 +60,9 @@ def dbt_paths() -> dict[str, Path]:
         "manifest": project / "target" / "manifest.json",
         "dbt": venv / "bin" / "dbt",
     }
+
+
+# Assets (data-aware scheduling): Spark DAGs emit them, gold_marts consumes them.
+from airflow.sdk import Asset  # noqa: E402
+
+SILVER_CAMERA_EVENTS = Asset("delta://silver/camera_events")

@@ -22,6 +22,7 @@ from antt.airflow_api import Airflow
 from antt.generator.camera import generate
 
 DAG_ID = "camera_events"
+GOLD_DAG_ID = "gold_marts"
 
 
 def hanoi_yesterday() -> dt.date:
@@ -54,13 +55,18 @@ def main(argv: list[str] | None = None) -> int:
 
     step(f"running DAG {DAG_ID} for {a.days} landing days through the Airflow scheduler")
     af = Airflow()
-    af.wait_for_dag(DAG_ID)
-    af.unpause(DAG_ID)
+    for dag_id in (DAG_ID, GOLD_DAG_ID):
+        af.wait_for_dag(dag_id)
+        af.unpause(dag_id)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
     t0 = time.monotonic()
     run_ids = [af.trigger(DAG_ID, {"landing_date": d.isoformat()}, run_id=f"demo__{d}__{stamp}") for d in days]
     af.wait(DAG_ID, run_ids, timeout=4 * 3600)
     print(f"  {len(run_ids)} runs succeeded in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+    step(f"waiting for {GOLD_DAG_ID} (dbt), triggered by the silver Asset updates")
+    gold = af.wait_for_consumers(GOLD_DAG_ID, DAG_ID, run_ids, timeout=2 * 3600)
+    print(f"  gold built by {len(gold)} run(s); {time.monotonic() - t0:.0f} s since the first trigger",
+          file=sys.stderr)
 
     step("row counts per layer")
     from spark_jobs.counts import checks, layer_counts, render

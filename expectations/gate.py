@@ -26,19 +26,19 @@ from typing import Any, Iterator, Mapping
 
 from expectations import thresholds as th
 from expectations.suites import OBSERVED, RATIO, Check, TableSuite, build_expectation, suite_for
+from spark_jobs.config import BRONZE_CAMERA_EVENTS
 
 DATASOURCE = "antt_spark"
 BATCH_DEFINITION = "whole_dataframe"
 EXAMPLES = 5  # example offending values / rows per check (GX partial_unexpected_count)
-BRONZE_CAMERA_EVENTS = "bronze.camera_events"
 
 
 class GateFailed(Exception):
     """A FAIL threshold was crossed. ``summary`` holds the whole result dict."""
 
-    def __init__(self, message: str, summary: dict[str, Any]):
+    def __init__(self, message: str, summary: dict[str, Any] | None = None):
         super().__init__(message)
-        self.summary = summary
+        self.summary = summary or {}
 
 
 # --- GX file context -----------------------------------------------------------------
@@ -214,10 +214,11 @@ def _jsonable(v: Any) -> Any:
 def _check_summary(check: Check, bounds: th.Bounds, evr) -> dict[str, Any]:
     cfg = evr.expectation_config
     res = dict(evr.result or {})
-    exc = evr.exception_info or {}
-    raised = bool(exc.get("raised_exception")) if isinstance(exc, dict) else False
-    observed = None if raised else _observed(check, res)
-    status = th.FAIL if raised else bounds.status(observed)
+    error = _gx_error(evr.exception_info)
+    observed = None if error else _observed(check, res)
+    if not error and observed is None and not evr.success:
+        error = "GX reports a failure but no observed value"
+    status = th.FAIL if error else bounds.status(observed)
     out: dict[str, Any] = {
         "check": check.id,
         "expectation": cfg.type,
@@ -232,16 +233,31 @@ def _check_summary(check: Check, bounds: th.Bounds, evr) -> dict[str, Any]:
                    unexpected_count=res.get("unexpected_count"))
     out["examples"] = _jsonable(res.get("partial_unexpected_list") or [])[:EXAMPLES]
     out["example_rows"] = _jsonable(res.get("partial_unexpected_index_list") or [])[:EXAMPLES]
-    if raised:
-        out["error"] = str(exc.get("exception_message") or "expectation raised")
+    if error:
+        out["error"] = error
     return out
+
+
+def _gx_error(info: Any) -> str | None:
+    """The first error message in a GX exception_info, which is either flat
+    ({"raised_exception": ..., "exception_message": ...}) or keyed by metric id (errors
+    while computing metrics, e.g. a missing column)."""
+    if not isinstance(info, Mapping):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message") or "expectation raised an exception")
+    for v in info.values():
+        msg = _gx_error(v)
+        if msg:
+            return msg
+    return None
 
 
 def _explain(table: str, day: dt.date, c: Mapping[str, Any], bounds: th.Bounds,
              facts: Mapping[str, Any] | None = None) -> str:
     where = c["expectation"] + (f" on column {c['column']}" if c.get("column") else "")
     if c.get("error"):
-        return f"{c['check']} [{where}] on {table}: could not be evaluated: {c['error']}"
+        return f"{c['check']} [{where}] on {table} landing_date {day}: could not be evaluated: {c['error']}"
     obs = c["observed"]
     if c.get("unexpected_count") is not None:
         denom = (c["element_count"] or 0) - (0 if c["expectation"].endswith("not_be_null")
@@ -253,8 +269,9 @@ def _explain(table: str, day: dt.date, c: Mapping[str, Any], bounds: th.Bounds,
     if c["check"] == "quarantine_share" and facts:
         detail += (f" ({facts.get('quarantined_lines', 0):,} of {facts.get('bronze_lines', 0):,} bronze "
                    f"lines quarantined; by reason: {facts.get('quarantine_reasons', {})})")
-    text = (f"{c['check']} [{where}] on {table} landing_date {day}: {detail}; "
-            f"threshold {bounds.crossed(obs)} ({bounds.describe()})")
+    crossed, every = bounds.crossed(obs), bounds.describe()
+    text = (f"{c['check']} [{where}] on {table} landing_date {day}: {detail}; threshold {crossed}"
+            + (f" (bounds: {every})" if crossed != every else ""))
     if c["examples"] and any(x is not None for x in c["examples"]):
         text += f"; example values: {c['examples']}"
     if c["example_rows"]:

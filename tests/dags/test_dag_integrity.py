@@ -58,12 +58,18 @@ def test_tags_doc_retries_and_callback(dagbag):
             assert task.on_failure_callback, f"{dag.dag_id}.{task.task_id} has no failure callback"
 
 
-def test_camera_events_shape(dagbag):
+def test_camera_events_feeds_gold_through_an_asset(dagbag):
     dag = dagbag.dags["camera_events"]
+    assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_registry", "landing_to_bronze"}
     assert dag.get_task("landing_to_bronze").downstream_task_ids == {"bronze_to_silver"}
-    dbt_tasks = {t for t in dag.task_ids if t.startswith("dbt.")}
-    assert "dbt.mart_violations_commune_daily_model_build" in dbt_tasks
-    assert "dbt.fct_camera_violations_model_build" in dag.get_task("bronze_to_silver").get_flat_relative_ids(upstream=False)
+    outlets = {a.uri for a in dag.get_task("bronze_to_silver").outlets}
+    gold = dagbag.dags["gold_marts"]
+    assert outlets == {"delta://silver/camera_events"}
+    assert outlets <= {a.uri for a in gold.timetable.asset_condition.objects}
+    dbt = gold.task_ids
+    assert "dbt.mart_violations_commune_daily_model_build" in dbt
+    assert "dbt.mart_violations_commune_daily_model_build" in \
+        gold.get_task("dbt.fct_camera_violations_model_build").get_flat_relative_ids(upstream=False)
 
 
 def test_landing_date_rules():

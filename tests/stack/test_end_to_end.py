@@ -1,7 +1,7 @@
 """End to end through the real services.
 
 Generate a small day → trigger the DAG through Airflow's REST API → wait for the
-scheduler → the number Superset's chart-data API returns for the dashboard's
+scheduler (and the gold_marts run the silver Asset update triggers) → the number Superset's chart-data API returns for the dashboard's
 "Tổng số vi phạm" chart equals the valid distinct violations counted independently
 from the landing files. Then run the same day again: nothing changes.
 """
@@ -23,11 +23,14 @@ from tests.support.landing_oracle import expected_camera_counts
 pytestmark = pytest.mark.stack
 DAY = dt.date(2024, 6, 10)         # a day no other test or the demo uses
 DAG_ID = "camera_events"
+GOLD_DAG_ID = "gold_marts"
 
 
 def run_day(af: Airflow, day: dt.date) -> None:
+    """Load the day through the scheduler, then wait for the gold run its Asset update triggered."""
     rid = af.trigger(DAG_ID, {"landing_date": day.isoformat()})
     af.wait(DAG_ID, [rid], timeout=1800)
+    af.wait_for_consumers(GOLD_DAG_ID, DAG_ID, [rid], timeout=1800)
 
 
 def chart_total(day: dt.date) -> int:
@@ -50,8 +53,9 @@ def test_landing_to_dashboard(stack, spark, landing_dir):
     assert expected["valid_distinct_violations_by_date"].get(DAY.isoformat(), 0) > 0
 
     af = Airflow()
-    af.wait_for_dag(DAG_ID)
-    af.unpause(DAG_ID)
+    for dag_id in (DAG_ID, GOLD_DAG_ID):
+        af.wait_for_dag(dag_id)
+        af.unpause(dag_id)
     run_day(af, DAY)
 
     counts = layer_counts(spark, [DAY])

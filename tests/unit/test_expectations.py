@@ -54,6 +54,12 @@ def quarantine_rows(reasons):
     return [(D, SOURCE, 1000 + i, code, "detail", "{...}", TS, TS) for i, code in enumerate(reasons)]
 
 
+@pytest.fixture(autouse=True)
+def committed_thresholds(monkeypatch):
+    """Tests judge the committed thresholds.yml, whatever the shell exports."""
+    monkeypatch.delenv(thresholds.ENV_VAR, raising=False)
+
+
 @pytest.fixture(scope="module")
 def gx_root(tmp_path_factory):
     return tmp_path_factory.mktemp("gx")
@@ -102,6 +108,16 @@ def test_thresholds_file_must_match_the_suite(tmp_path):
         thresholds.load(p)
 
 
+def test_suite_rules_match_the_silver_job():
+    """Written twice on purpose (spec vs job); they must not drift apart."""
+    from expectations import suites
+    from spark_jobs.camera import silver
+
+    assert set(suites.VIOLATION_CODES) == set(silver.VIOLATION_CODES)
+    assert set(suites.REASON_CODES) == set(silver.REASONS)
+    assert suites.PLATE_RE == silver.PLATE_RE
+
+
 @pytest.mark.parametrize("observed, expected", [
     (1.0, "PASS"), (0.999, "PASS"), (0.995, "WARN"), (0.99, "WARN"), (0.9899, "FAIL"), (None, "PASS"),
 ])
@@ -124,6 +140,9 @@ def test_clean_day_passes_through_run_gate_on_delta_tables(spark_local, gx_root)
              QUARANTINE_CAMERA_EVENTS: f"{schema}.quarantine_camera_events",
              "bronze.camera_events": f"{schema}.bronze_camera_events"}
     spark.sql(f"CREATE SCHEMA {schema}")
+    # Delta rebuilds table state with 50 tasks by default: far too many for 3 tiny tables
+    old = spark.conf.get("spark.databricks.delta.snapshotPartitions", None)
+    spark.conf.set("spark.databricks.delta.snapshotPartitions", "1")
     try:
         other_day = [r[:12] + (D - dt.timedelta(days=1),) + r[13:]
                      for r in silver_rows(5, {i: {"event_id": None} for i in range(1, 6)})]
@@ -139,6 +158,10 @@ def test_clean_day_passes_through_run_gate_on_delta_tables(spark_local, gx_root)
                           table_names=names)
     finally:
         spark.sql(f"DROP SCHEMA {schema} CASCADE")
+        if old is None:
+            spark.conf.unset("spark.databricks.delta.snapshotPartitions")
+        else:
+            spark.conf.set("spark.databricks.delta.snapshotPartitions", old)
 
     # the previous day's null event_ids are not part of this landing day
     assert (s["status"], s["rows"], s["failed"], s["warned"]) == ("PASS", 200, [], [])
@@ -218,6 +241,12 @@ def test_out_of_range_confidence_and_unknown_violation_code_fail(spark_local, gx
         validate(spark_local, df, gx_root)
     assert set(err.value.summary["failed"]) == {"confidence_between_0_and_1", "violation_code_known"}
     assert "1.5" in str(err.value) and "FLYING" in str(err.value)
+
+
+def test_missing_column_fails_instead_of_passing_silently(spark_local, gx_root):
+    """GX reports metric errors in exception_info keyed by metric, with an empty result."""
+    with pytest.raises(gate.GateFailed, match=r'plate_format .*could not be evaluated.*"plate"'):
+        validate(spark_local, silver_df(spark_local, 20).drop("plate"), gx_root)
 
 
 def test_empty_day_fails_on_row_count(spark_local, gx_root):

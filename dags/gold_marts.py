@@ -1,0 +1,62 @@
+"""Gold marts: the dbt project built on the Spark Thrift server, when silver changes."""
+from __future__ import annotations
+
+import os
+
+from airflow.sdk import dag
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
+
+from antt.airflow_support import DEFAULT_ARGS, SILVER_CAMERA_EVENTS, START_DATE, dbt_paths
+
+DBT = dbt_paths()
+
+DOC = """
+### Gold marts (gold_marts)
+Builds the dbt project (`dbt/`) on the Spark Thrift server: staging views, then the gold
+marts (`gold.fct_camera_violations`, `gold.mart_violations_commune_daily`), each model
+built together with its tests (Cosmos, `dbt build` per model; a test over several models
+runs with the last of them).
+
+**When:** triggered by updates of the silver Assets (`delta://silver/camera_events`).
+One run at a time; silver updates that arrive meanwhile are gathered into the next run.
+Incremental models re-read the last `lookback_days` (dbt var) of processed rows, so late
+events are merged in. Trigger by hand to rebuild after changing a model.
+"""
+
+
+@dag(
+    dag_id="gold_marts",
+    schedule=[SILVER_CAMERA_EVENTS],
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["gold", "dbt"],
+    doc_md=DOC,
+)
+def gold_marts():
+    DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(
+            dbt_project_path=DBT["project"],
+            manifest_path=DBT["manifest"] if DBT["manifest"].exists() else None,
+            install_dbt_deps=False,
+        ),
+        profile_config=ProfileConfig(
+            profile_name="antt",
+            target_name=os.environ.get("ANTT_TARGET", "local"),
+            profiles_yml_filepath=DBT["profiles"],
+        ),
+        # "buildable": a test over several models runs with the last of them to be built
+        execution_config=ExecutionConfig(dbt_executable_path=DBT["dbt"],
+                                         test_indirect_selection=TestIndirectSelection.BUILDABLE),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST if DBT["manifest"].exists() else LoadMode.DBT_LS,
+            test_behavior=TestBehavior.BUILD,
+        ),
+        operator_args={"install_deps": False},
+    )
+
+
+gold_marts()
