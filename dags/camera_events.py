@@ -16,8 +16,12 @@ Loads one **landing day** of camera plate reads (gzip JSON lines per camera and 
 3. `bronze_to_silver` — typed, validated, deduplicated on `event_id` → `silver.camera_events`;
    rejects → `quarantine.camera_events` with a reason code. The task log prints the
    reconciliation `bronze = silver + duplicates removed + quarantined`.
+4. `quality_gate` — Great Expectations suites (`expectations/`) on the day's silver rows and
+   quarantine; a check above its fail threshold fails the task (the log names the check,
+   table, observed value and example rows) and gold is not triggered.
+   Data Docs: `python -m expectations.docs`.
 
-Updating `silver.camera_events` (an Airflow Asset) triggers the **gold_marts** DAG (dbt);
+A passed gate updates the `silver.camera_events` Asset, which triggers the **gold_marts** DAG (dbt);
 while a gold run is busy, further silver updates are gathered into its next run, so a
 14-day backfill builds the marts a few times, not 14.
 
@@ -59,7 +63,7 @@ def camera_events():
 
         return bronze.run(get_spark("camera_bronze"), dt.date.fromisoformat(day), run_id)
 
-    @task(outlets=[SILVER_CAMERA_EVENTS], max_active_tis_per_dag=1)
+    @task(max_active_tis_per_dag=1)
     def bronze_to_silver(day: str) -> dict:
         import datetime as dt
 
@@ -68,8 +72,19 @@ def camera_events():
 
         return silver.run(get_spark("camera_silver"), dt.date.fromisoformat(day))
 
+    @task(outlets=[SILVER_CAMERA_EVENTS])
+    def quality_gate(day: str) -> dict:
+        """Great Expectations on the day's silver rows and quarantine; fails above thresholds
+        (expectations/thresholds.yml), so gold is not rebuilt from bad data."""
+        from expectations.gate import run_gate
+        from spark_jobs.session import get_spark
+
+        spark = get_spark("camera_quality_gate")
+        return {table: run_gate(spark, table=table, where_landing_date=day)["status"]
+                for table in ("silver.camera_events", "quarantine.camera_events")}
+
     day = load_registry()
-    landing_to_bronze(day) >> bronze_to_silver(day)
+    landing_to_bronze(day) >> bronze_to_silver(day) >> quality_gate(day)
 
 
 camera_events()

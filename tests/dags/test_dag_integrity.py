@@ -61,8 +61,8 @@ def test_tags_doc_retries_and_callback(dagbag):
 def test_camera_events_feeds_gold_through_an_asset(dagbag):
     dag = dagbag.dags["camera_events"]
     assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_registry", "landing_to_bronze"}
-    assert dag.get_task("landing_to_bronze").downstream_task_ids == {"bronze_to_silver"}
-    outlets = {a.uri for a in dag.get_task("bronze_to_silver").outlets}
+    assert dag.get_task("bronze_to_silver").downstream_task_ids == {"quality_gate"}
+    outlets = {a.uri for a in dag.get_task("quality_gate").outlets}
     gold = dagbag.dags["gold_marts"]
     assert outlets == {"delta://silver/camera_events"}
     assert outlets <= {a.uri for a in gold.timetable.asset_condition.objects}
