@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ENV   := source infra/env.sh &&
 PY    := .venv/pipeline/bin/python
 
-.PHONY: help setup up down status demo test test-unit counts sql dashboards dbt-docs reset
+.PHONY: help setup up down status demo test test-unit counts sql dashboards dq-docs reset
 
 help:           ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/' | expand -t16
@@ -37,6 +37,9 @@ sql:            ## SQL shell (beeline) on the Thrift server, schema gold
 
 dashboards:     ## re-import dashboards/ into the running Superset
 	$(ENV) $$SUPERSET_VENV/bin/python dashboards/import_dashboards.py
+
+dq-docs:        ## rebuild the Great Expectations Data Docs (validation results) and print their URL
+	$(ENV) $(PY) -m expectations.docs
 
 reset: down     ## delete all generated state (data, lakehouse, metadata DBs, secrets); venvs and jars stay
 	rm -rf var

@@ -18,10 +18,6 @@ def ensure_schema(spark: SparkSession, *schemas: str) -> None:
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS {name}")
 
 
-def table_exists(spark: SparkSession, name: str) -> bool:
-    return spark.catalog.tableExists(name)
-
-
 def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: list[str],
                      prune: str | None = None) -> int:
     """Insert the rows of ``source`` whose ``keys`` are not yet in ``target``; return how many.
