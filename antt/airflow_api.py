@@ -101,13 +101,21 @@ class Airflow:
         return states
 
     def wait_for_consumers(self, dag_id: str, source_dag_id: str, source_run_ids: list[str],
-                           timeout: float = 3600, quiet: bool = False) -> list[str]:
-        """Wait until Asset-triggered runs of ``dag_id`` have consumed the events of every
-        upstream run in ``source_run_ids`` and all of those runs succeeded."""
+                           timeout: float = 3600, quiet: bool = False, grace: float = 30) -> list[str]:
+        """Wait until runs of the Asset-scheduled ``dag_id`` have covered every upstream run in
+        ``source_run_ids`` and all of them succeeded.
+
+        Airflow can drop an Asset trigger: an event that arrives while a run of ``dag_id`` is
+        already queued (max_active_runs) is neither consumed by it nor queued again. When no
+        run is active or queued for ``grace`` seconds and upstream runs are still uncovered,
+        one catch-up run is triggered by hand; it starts after those upstream runs finished,
+        so it covers their data (the gold models are incremental on processed_at).
+        """
         deadline = time.monotonic() + timeout
         todo = set(source_run_ids)
-        consumed_by: dict[str, str] = {}
+        covered_by: dict[str, str] = {}
         checked: set[str] = set()
+        idle_since: float | None = None
         last = ""
         while True:
             runs = self._get(f"/dags/{dag_id}/dagRuns", limit=100, order_by="-run_after")["dag_runs"]
@@ -118,25 +126,39 @@ class Airflow:
                 events = self._get(f"/dags/{dag_id}/dagRuns/{rid}/upstreamAssetEvents").get("asset_events", [])
                 for ev in events:
                     if ev.get("source_dag_id") == source_dag_id and ev.get("source_run_id") in todo:
-                        consumed_by[ev["source_run_id"]] = rid
+                        covered_by[ev["source_run_id"]] = rid
                 checked.add(rid)
-            mine = sorted(set(consumed_by.values()))
+            mine = sorted(set(covered_by.values()))
             states = {rid: self.run_state(dag_id, rid) for rid in mine}
             failed = [rid for rid, st in states.items() if st == "failed"]
             if failed:
                 tasks = {rid: {t: st for t, st in self.task_states(dag_id, rid).items() if st not in ("success", "skipped")}
                          for rid in failed}
                 raise AirflowError(f"{dag_id}: failed runs (task states; logs under var/airflow/logs): {tasks}")
-            done = todo <= consumed_by.keys() and all(st == "success" for st in states.values())
-            line = (f"  {dag_id}: {len(consumed_by)}/{len(todo)} upstream runs picked up by "
+            missing = todo - covered_by.keys()
+            if not missing and all(st == "success" for st in states.values()):
+                return mine
+            line = (f"  {dag_id}: {len(covered_by)}/{len(todo)} upstream runs picked up by "
                     f"{len(mine)} run(s), {sum(st == 'success' for st in states.values())} finished")
             if line != last and not quiet:
                 print(line, file=sys.stderr, flush=True)
                 last = line
-            if done:
-                return mine
+            active = any(r["state"] in ("queued", "running") for r in runs)
+            queued = self._get(f"/dags/{dag_id}/assets/queuedEvents").get("total_entries", 0)
+            if missing and not active and not queued:
+                idle_since = idle_since or time.monotonic()
+                if time.monotonic() - idle_since >= grace:
+                    rid = self.trigger(dag_id, {"catch_up_for": sorted(missing)},
+                                       run_id=f"catchup__{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%f}")
+                    if not quiet:
+                        print(f"  {dag_id}: Airflow dropped the Asset trigger of {len(missing)} upstream run(s); "
+                              f"catch-up run {rid}", file=sys.stderr, flush=True)
+                    for src in missing:
+                        covered_by[src] = rid
+                    idle_since = None
+            else:
+                idle_since = None
             if time.monotonic() > deadline:
-                raise AirflowError(f"{dag_id}: upstream runs not consumed after {timeout:.0f} s: "
-                                   f"{sorted(todo - consumed_by.keys())}; states {states}")
+                raise AirflowError(f"{dag_id}: upstream runs not covered after {timeout:.0f} s: "
+                                   f"{sorted(missing)}; states {states}")
             time.sleep(5)
-

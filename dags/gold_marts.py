@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from airflow.sdk import dag
+from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
 
@@ -18,8 +18,9 @@ marts (`gold.fct_camera_violations`, `gold.mart_violations_commune_daily`), each
 built together with its tests (Cosmos, `dbt build` per model; a test over several models
 runs with the last of them).
 
-**When:** triggered by updates of the silver Assets (`delta://silver/camera_events`).
-One run at a time; silver updates that arrive meanwhile are gathered into the next run.
+**When:** triggered by updates of the silver Assets (`delta://silver/camera_events`),
+and nightly at 02:00 (Asia/Ho_Chi_Minh) as a safety net. One run at a time; silver
+updates that arrive meanwhile are gathered into the next run.
 Incremental models re-read the last `lookback_days` (dbt var) of processed rows, so late
 events are merged in. Trigger by hand to rebuild after changing a model.
 """
@@ -27,7 +28,12 @@ events are merged in. Trigger by hand to rebuild after changing a model.
 
 @dag(
     dag_id="gold_marts",
-    schedule=[SILVER_CAMERA_EVENTS],
+    # On every silver update, and nightly at 02:00 as a safety net (Airflow can drop an
+    # Asset trigger that arrives while a run is queued; the models are incremental).
+    schedule=AssetOrTimeSchedule(
+        timetable=CronTriggerTimetable("0 2 * * *", timezone="Asia/Ho_Chi_Minh"),
+        assets=[SILVER_CAMERA_EVENTS],
+    ),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
