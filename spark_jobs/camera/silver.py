@@ -202,7 +202,6 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         ["landing_date", "source_file", "line_no"],
         prune=f"t.landing_date = DATE'{landing_date.isoformat()}'",
     )
-    bad = total - valid
     # Check against what the tables now hold, not against our own arithmetic.
     in_silver = (
         spark.table(config.SILVER_CAMERA_EVENTS)
