@@ -41,6 +41,19 @@ def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: 
     return int(metrics[0]["num_inserted_rows"]) if metrics else 0
 
 
+def loaded_files(spark: SparkSession, table: str, landing_date: dt.date) -> set[str]:
+    """The ``source_file`` values a bronze table already holds for one landing date."""
+    from pyspark.sql import functions as F
+
+    if not spark.catalog.tableExists(table):
+        return set()
+    rows = (
+        spark.table(table).where(F.col("landing_date") == F.lit(landing_date))
+        .select("source_file").distinct().collect()
+    )
+    return {r["source_file"] for r in rows}
+
+
 def sql_date_list(dates) -> str:
     """Render validated dates as a SQL IN-list (only ``date`` objects, never raw strings)."""
     items = []
@@ -49,6 +62,14 @@ def sql_date_list(dates) -> str:
             raise TypeError(f"expected a date, got {d!r}")
         items.append(f"DATE'{d.isoformat()}'")
     return ", ".join(items) or "NULL"
+
+
+def date_range(first: dt.date, last: dt.date | None = None) -> list[dt.date]:
+    """Every date from ``first`` to ``last`` inclusive (just ``first`` without ``last``)."""
+    last = last or first
+    if last < first:
+        raise ValueError(f"date range ends before it starts: {first} .. {last}")
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def fmt(n: int) -> str:

@@ -38,6 +38,15 @@ class Settings:
     def camera_registry_landing(self) -> Path:
         return self.landing_dir / "camera" / "registry"
 
+    @property
+    def case_records_landing(self) -> Path:
+        return self.landing_dir / "cases" / "records"
+
+    @property
+    def seeds_dir(self) -> Path:
+        """Reference data kept in the repo as dbt seeds (also read by silver validation)."""
+        return self.root / "dbt" / "seeds"
+
 
 def settings() -> Settings:
     root = _root()
@@ -58,3 +67,16 @@ BRONZE_CAMERA_EVENTS = "bronze.camera_events"
 SILVER_CAMERA_EVENTS = "silver.camera_events"
 SILVER_CAMERAS = "silver.cameras"
 QUARANTINE_CAMERA_EVENTS = "quarantine.camera_events"
+
+# Case management system (crime reports and cases)
+BRONZE_CASE_RECORDS = "bronze.case_records"
+SILVER_CASE_RECORD_VERSIONS = "silver.case_record_versions"
+SILVER_CASE_RECORDS = "silver.case_records"
+SILVER_CASE_STATUS_HISTORY = "silver.case_status_history"
+QUARANTINE_CASE_RECORDS = "quarantine.case_records"
+
+# Reference data (from the PyPI reference packages)
+SILVER_REF_COMMUNES = "silver.ref_communes"
+SILVER_REF_LEGACY_COMMUNES = "silver.ref_legacy_communes"
+SILVER_REF_COMMUNE_CROSSWALK = "silver.ref_commune_crosswalk"
+SILVER_REF_POLICE_UNITS = "silver.ref_police_units"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .admin_units import Commune, hanoi_communes
+from antt.reference.admin_units import Commune, hanoi_communes
 
 HOAN_KIEM_LAKE = (21.0288, 105.8525)  # city centre used for "central" weighting
 

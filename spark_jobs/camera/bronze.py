@@ -14,7 +14,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs import config
-from spark_jobs.common import ensure_schema, fmt, log, merge_insert_new
+from spark_jobs.common import ensure_schema, fmt, loaded_files, log, merge_insert_new
 from spark_jobs.session import get_spark
 
 BRONZE_DDL = f"""
@@ -37,17 +37,6 @@ def landing_files(landing_root: Path, landing_date: dt.date) -> list[Path]:
     """All event files the platform wrote for one landing date, in a stable order."""
     day_dir = landing_root / f"dt={landing_date.isoformat()}"
     return sorted(day_dir.glob("hh=*/*.jsonl.gz"))
-
-
-def loaded_files(spark: SparkSession, landing_date: dt.date) -> set[str]:
-    if not spark.catalog.tableExists(config.BRONZE_CAMERA_EVENTS):
-        return set()
-    rows = (
-        spark.table(config.BRONZE_CAMERA_EVENTS)
-        .where(F.col("landing_date") == F.lit(landing_date))
-        .select("source_file").distinct().collect()
-    )
-    return {r["source_file"] for r in rows}
 
 
 def read_files(spark: SparkSession, paths: list[Path]) -> DataFrame:
@@ -92,7 +81,7 @@ def run(spark: SparkSession, landing_date: dt.date, run_id: str) -> dict[str, in
     spark.sql(BRONZE_DDL)
     root = cfg.camera_events_landing
     files = landing_files(root, landing_date)
-    done = loaded_files(spark, landing_date)
+    done = loaded_files(spark, config.BRONZE_CAMERA_EVENTS, landing_date)
     todo = [p for p in files if p.relative_to(cfg.landing_dir).as_posix() not in done]
     log(f"bronze camera_events {landing_date}: {fmt(len(files))} landing files, "
         f"{fmt(len(files) - len(todo))} already loaded, {fmt(len(todo))} to load")

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from antt.generator import camera as gen
-from antt.generator.admin_units import hanoi_communes
+from antt.reference.admin_units import hanoi_communes
 from antt.generator.registry import build_registry
 from tests.support.landing_oracle import expected_camera_counts
 

@@ -1,0 +1,1 @@
+"""Reference data from PyPI reference packages and legal texts (admin units, crosswalk)."""

@@ -1,0 +1,1 @@
+"""Case management system: landing → bronze → silver."""
