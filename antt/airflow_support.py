@@ -51,6 +51,20 @@ def landing_date(params: dict | None, logical_date) -> dt.date:
     return pendulum.instance(logical_date).in_timezone(LOCAL_TZ).date() - dt.timedelta(days=1)
 
 
+def landing_dates(params: dict | None, logical_date) -> list[dt.date]:
+    """The landing days a run loads: ``landing_date`` .. ``landing_date_to`` (inclusive) when
+    the run was triggered with a range (backfill in one run), else the one day of
+    :func:`landing_date`."""
+    first = landing_date(params, logical_date)
+    last_value = (params or {}).get("landing_date_to")
+    if not last_value:
+        return [first]
+    last = dt.date.fromisoformat(str(last_value))
+    if last < first:
+        raise ValueError(f"landing_date_to {last} is before landing_date {first}")
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
 def dbt_paths() -> dict[str, Path]:
     venv = Path(os.environ.get("PIPELINE_VENV", ROOT / ".venv" / "pipeline"))
     project = ROOT / "dbt"
@@ -66,3 +80,4 @@ def dbt_paths() -> dict[str, Path]:
 from airflow.sdk import Asset  # noqa: E402
 
 SILVER_CAMERA_EVENTS = Asset("delta://silver/camera_events")
+SILVER_CASE_RECORDS = Asset("delta://silver/case_records")

@@ -7,7 +7,13 @@ from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
 
-from antt.airflow_support import DEFAULT_ARGS, SILVER_CAMERA_EVENTS, START_DATE, dbt_paths
+from antt.airflow_support import (
+    DEFAULT_ARGS,
+    SILVER_CAMERA_EVENTS,
+    SILVER_CASE_RECORDS,
+    START_DATE,
+    dbt_paths,
+)
 
 DBT = dbt_paths()
 
@@ -18,7 +24,8 @@ marts (`gold.fct_camera_violations`, `gold.mart_violations_commune_daily`), each
 built together with its tests (Cosmos, `dbt build` per model; a test over several models
 runs with the last of them).
 
-**When:** triggered by updates of the silver Assets (`delta://silver/camera_events`),
+**When:** triggered by an update of any silver Asset (`delta://silver/camera_events`,
+`delta://silver/case_records`),
 and nightly at 02:00 (Asia/Ho_Chi_Minh) as a safety net. One run at a time; silver
 updates that arrive meanwhile are gathered into the next run.
 Incremental models re-read the last `lookback_days` (dbt var) of processed rows, so late
@@ -32,7 +39,7 @@ events are merged in. Trigger by hand to rebuild after changing a model.
     # Asset trigger that arrives while a run is queued; the models are incremental).
     schedule=AssetOrTimeSchedule(
         timetable=CronTriggerTimetable("0 2 * * *", timezone="Asia/Ho_Chi_Minh"),
-        assets=[SILVER_CAMERA_EVENTS],
+        assets=SILVER_CAMERA_EVENTS | SILVER_CASE_RECORDS,
     ),
     start_date=START_DATE,
     catchup=False,

@@ -41,14 +41,16 @@ def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: 
     return int(metrics[0]["num_inserted_rows"]) if metrics else 0
 
 
-def loaded_files(spark: SparkSession, table: str, landing_date: dt.date) -> set[str]:
-    """The ``source_file`` values a bronze table already holds for one landing date."""
+def loaded_files(spark: SparkSession, table: str, landing_date: dt.date | list[dt.date]) -> set[str]:
+    """The ``source_file`` values a bronze table already holds for one or more landing dates
+    (one query, whatever the number of dates)."""
     from pyspark.sql import functions as F
 
     if not spark.catalog.tableExists(table):
         return set()
+    dates = landing_date if isinstance(landing_date, list) else [landing_date]
     rows = (
-        spark.table(table).where(F.col("landing_date") == F.lit(landing_date))
+        spark.table(table).where(F.col("landing_date").isin(dates))
         .select("source_file").distinct().collect()
     )
     return {r["source_file"] for r in rows}

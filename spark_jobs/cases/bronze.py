@@ -97,12 +97,9 @@ def run(spark: SparkSession, landing_dates: dt.date | list[dt.date], run_id: str
     ensure_schema(spark, "bronze")
     spark.sql(BRONZE_DDL)
     label = dates[0].isoformat() if len(dates) == 1 else f"{dates[0]}..{dates[-1]} ({len(dates)} days)"
-    files, todo = [], []
-    for day in dates:
-        day_files = landing_files(cfg.case_records_landing, day)
-        done = loaded_files(spark, config.BRONZE_CASE_RECORDS, day) if day_files else set()
-        files += day_files
-        todo += [p for p in day_files if p.relative_to(cfg.landing_dir).as_posix() not in done]
+    files = [p for day in dates for p in landing_files(cfg.case_records_landing, day)]
+    done = loaded_files(spark, config.BRONZE_CASE_RECORDS, dates) if files else set()
+    todo = [p for p in files if p.relative_to(cfg.landing_dir).as_posix() not in done]
     log(f"bronze case_records {label}: {fmt(len(files))} extract(s), "
         f"{fmt(len(files) - len(todo))} already loaded, {fmt(len(todo))} to load")
     by_header: dict[tuple[str, ...], list[Path]] = {}
