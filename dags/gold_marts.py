@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag
+from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
 
@@ -19,8 +19,12 @@ DBT = dbt_paths()
 
 DOC = """
 ### Gold marts (gold_marts)
-Builds the dbt project (`dbt/`) on the Spark Thrift server: staging views, then the gold
-marts (`gold.fct_camera_violations`, `gold.mart_violations_commune_daily`), each model
+First `prepare_sources` makes sure the reference data is current and every silver table
+exists (empty when its source has not loaded yet). Then builds the dbt project (`dbt/`)
+on the Spark Thrift server: seeds (legal reference data), staging and intermediate views,
+then the gold marts (traffic: `fct_camera_violations`, `mart_violations_commune_daily`; crime:
+`fct_crime_reports`, `mart_crime_report_deadlines`, `mart_case_clearance_monthly`,
+`mart_compstat_weekly`; dimensions `dim_*`), each model
 built together with its tests (Cosmos, `dbt build` per model; a test over several models
 runs with the last of them).
 
@@ -49,7 +53,16 @@ events are merged in. Trigger by hand to rebuild after changing a model.
     doc_md=DOC,
 )
 def gold_marts():
-    DbtTaskGroup(
+    @task
+    def prepare_sources() -> list[str]:
+        """Reference data current, every silver table present (empty if its source has not
+        loaded yet), so the build never fails on a missing source."""
+        from spark_jobs import prepare
+        from spark_jobs.session import get_spark
+
+        return prepare.run(get_spark("prepare_sources"))
+
+    prepare_sources() >> DbtTaskGroup(
         group_id="dbt",
         project_config=ProjectConfig(
             dbt_project_path=DBT["project"],

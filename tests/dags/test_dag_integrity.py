@@ -72,6 +72,37 @@ def test_camera_events_feeds_gold_through_an_asset(dagbag):
         gold.get_task("dbt.fct_camera_violations_model_build").get_flat_relative_ids(upstream=False)
 
 
+def test_case_records_feeds_gold_through_an_asset(dagbag):
+    dag = dagbag.dags["case_records"]
+    assert dag.get_task("landing_to_bronze").upstream_task_ids == {"load_reference"}
+    assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_reference", "landing_to_bronze"}
+    outlets = {a.uri for a in dag.get_task("bronze_to_silver").outlets}
+    assert outlets == {"delta://silver/case_records"}
+    gold = dagbag.dags["gold_marts"]
+    assert outlets <= {a.uri for a in gold.timetable.asset_condition.objects}
+    # any one silver update triggers gold (not all of them together)
+    assert type(gold.timetable.asset_condition).__name__ == "AssetAny"
+    # every dbt model is its own task, after the sources are prepared
+    for model in ("fct_crime_reports", "mart_compstat_weekly", "dim_commune"):
+        tid = f"dbt.{model}_model_build"
+        assert tid in gold.task_ids
+        assert "prepare_sources" in gold.get_task(tid).get_flat_relative_ids(upstream=True)
+
+
+def test_landing_dates_range():
+    import datetime as dt
+
+    import pytest
+
+    from antt.airflow_support import landing_dates
+
+    assert landing_dates({"landing_date": "2025-06-30", "landing_date_to": "2025-07-02"}, None) == [
+        dt.date(2025, 6, 30), dt.date(2025, 7, 1), dt.date(2025, 7, 2)]
+    assert landing_dates({"landing_date": "2025-06-30"}, None) == [dt.date(2025, 6, 30)]
+    with pytest.raises(ValueError):
+        landing_dates({"landing_date": "2025-06-30", "landing_date_to": "2025-06-01"}, None)
+
+
 def test_landing_date_rules():
     import datetime as dt
 
