@@ -41,6 +41,24 @@ def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: 
     return int(metrics[0]["num_inserted_rows"]) if metrics else 0
 
 
+def merge_newer(spark: SparkSession, source: DataFrame, target: str, key: str,
+                version: str = "record_version") -> dict[str, int]:
+    """Upsert the rows of ``source`` (one per ``key``) whose ``version`` is higher than the
+    target's: a CDC row arriving late or twice never rolls a record back."""
+    view = f"_src_{uuid.uuid4().hex[:12]}"
+    source.createOrReplaceTempView(view)
+    try:
+        m = spark.sql(
+            f"MERGE INTO {target} t USING {view} s ON t.{key} = s.{key} "
+            f"WHEN MATCHED AND s.{version} > t.{version} THEN UPDATE SET * "
+            "WHEN NOT MATCHED THEN INSERT *").collect()
+    finally:
+        spark.catalog.dropTempView(view)
+    row = m[0] if m else None
+    return {"inserted": int(row["num_inserted_rows"]) if row else 0,
+            "updated": int(row["num_updated_rows"]) if row else 0}
+
+
 def loaded_files(spark: SparkSession, table: str, landing_date: dt.date | list[dt.date]) -> set[str]:
     """The ``source_file`` values a bronze table already holds for one or more landing dates
     (one query, whatever the number of dates)."""

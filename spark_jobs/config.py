@@ -80,3 +80,13 @@ SILVER_REF_COMMUNES = "silver.ref_communes"
 SILVER_REF_LEGACY_COMMUNES = "silver.ref_legacy_communes"
 SILVER_REF_COMMUNE_CROSSWALK = "silver.ref_commune_crosswalk"
 SILVER_REF_POLICE_UNITS = "silver.ref_police_units"
+
+# Resident registry (cư trú)
+BRONZE_REGISTRY_RESIDENTS = "bronze.registry_residents"
+BRONZE_REGISTRY_RESIDENCE = "bronze.registry_residence_events"
+BRONZE_REGISTRY_DOSSIERS = "bronze.registry_dossiers"
+SILVER_RESIDENTS = "silver.residents"
+SILVER_RESIDENCE_EVENTS = "silver.residence_events"
+SILVER_RESIDENCE_HISTORY = "silver.residence_history"
+SILVER_DOSSIERS = "silver.dossiers"
+QUARANTINE_REGISTRY = "quarantine.registry"

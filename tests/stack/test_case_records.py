@@ -66,7 +66,7 @@ def test_a_legacy_coded_record_rolls_up_to_the_right_current_commune(loaded, spa
 
 def test_compstat_28_days_and_change_for_one_commune_and_category(loaded, spark):
     week_start, period_end = dt.date(2025, 7, 21), dt.date(2025, 7, 27)
-    commune = max((r["commune_code"] for r in loaded.values()),
+    commune = max(sorted({r["commune_code"] for r in loaded.values()}),
                   key=lambda c: case_oracle.count_received(loaded, c, "PROPERTY", dt.date(2025, 6, 30), period_end))
     cur = case_oracle.count_received(loaded, commune, "PROPERTY", period_end - dt.timedelta(days=27), period_end)
     prev = case_oracle.count_received(loaded, commune, "PROPERTY", period_end - dt.timedelta(days=27 + 364),
@@ -85,7 +85,7 @@ def test_compstat_28_days_and_change_for_one_commune_and_category(loaded, spark)
 
 def test_clearance_rate_for_one_commune_and_month(loaded, spark):
     month = dt.date(2025, 3, 1)
-    commune = max({r["commune_code"] for r in loaded.values()},
+    commune = max(sorted({r["commune_code"] for r in loaded.values()}),
                   key=lambda c: case_oracle.clearance(loaded, c, month)[0])
     opened, cleared = case_oracle.clearance(loaded, commune, month)
     row = (spark.table("gold.mart_case_clearance_monthly")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 
 from antt.reference.admin_units import MERGER_DATE, current_commune_for, hanoi_communes
@@ -59,8 +60,13 @@ def load_records(landing_dir: Path) -> dict[str, dict]:
     return latest
 
 
+@lru_cache(maxsize=1)
+def _categories() -> dict[int, str]:
+    return {int(r["article"]): r["category_code"] for r in read_seed("ref_penal_code_articles")}
+
+
 def category_of(article: int) -> str:
-    return {int(r["article"]): r["category_code"] for r in read_seed("ref_penal_code_articles")}[article]
+    return _categories()[article]
 
 
 def count_received(records: dict[str, dict], commune: str, category: str | None,

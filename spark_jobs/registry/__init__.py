@@ -1,0 +1,1 @@
+"""Resident registry (cư trú): landing → bronze → silver, PII pseudonymised."""
