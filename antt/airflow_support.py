@@ -81,3 +81,4 @@ from airflow.sdk import Asset  # noqa: E402
 
 SILVER_CAMERA_EVENTS = Asset("delta://silver/camera_events")
 SILVER_CASE_RECORDS = Asset("delta://silver/case_records")
+SILVER_RESIDENT_REGISTRY = Asset("delta://silver/resident_registry")

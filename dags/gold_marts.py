@@ -11,6 +11,7 @@ from antt.airflow_support import (
     DEFAULT_ARGS,
     SILVER_CAMERA_EVENTS,
     SILVER_CASE_RECORDS,
+    SILVER_RESIDENT_REGISTRY,
     START_DATE,
     dbt_paths,
 )
@@ -29,7 +30,7 @@ built together with its tests (Cosmos, `dbt build` per model; a test over severa
 runs with the last of them).
 
 **When:** triggered by an update of any silver Asset (`delta://silver/camera_events`,
-`delta://silver/case_records`),
+`delta://silver/case_records`, `delta://silver/resident_registry`),
 and nightly at 02:00 (Asia/Ho_Chi_Minh) as a safety net. One run at a time; silver
 updates that arrive meanwhile are gathered into the next run.
 Incremental models re-read the last `lookback_days` (dbt var) of processed rows, so late
@@ -43,7 +44,7 @@ events are merged in. Trigger by hand to rebuild after changing a model.
     # Asset trigger that arrives while a run is queued; the models are incremental).
     schedule=AssetOrTimeSchedule(
         timetable=CronTriggerTimetable("0 2 * * *", timezone="Asia/Ho_Chi_Minh"),
-        assets=SILVER_CAMERA_EVENTS | SILVER_CASE_RECORDS,
+        assets=SILVER_CAMERA_EVENTS | SILVER_CASE_RECORDS | SILVER_RESIDENT_REGISTRY,
     ),
     start_date=START_DATE,
     catchup=False,

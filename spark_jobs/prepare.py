@@ -17,11 +17,12 @@ def run(spark: SparkSession) -> list[str]:
     from spark_jobs.camera import silver as camera_silver
     from spark_jobs.cases import silver as cases_silver
     from spark_jobs.reference import admin_units
+    from spark_jobs.registry import jobs as registry_jobs
 
     ensure_schema(spark, "bronze", "silver", "quarantine")
     admin_units.run(spark)
     ddls = [camera_registry.CAMERAS_DDL, camera_silver.SILVER_DDL, camera_silver.QUARANTINE_DDL,
-            *cases_silver.DDL.values()]
+            *cases_silver.DDL.values(), *registry_jobs.DDL.values()]
     for ddl in ddls:
         spark.sql(ddl)
     tables = [t.split("EXISTS", 1)[1].split("(", 1)[0].strip() for t in ddls]

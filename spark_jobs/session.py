@@ -18,6 +18,8 @@ DELTA_CONF = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
     "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
     "spark.sql.session.timeZone": LOCAL_TZ,
+    # see infra/spark/spark-defaults.conf: MIN/MAX from Delta statistics breaks on dates
+    "spark.databricks.delta.optimizeMetadataQuery.enabled": "false",
 }
 
 

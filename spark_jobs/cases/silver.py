@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import uuid
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
@@ -31,7 +30,7 @@ from pyspark.sql import functions as F
 from antt.reference.admin_units import MERGER_DATE
 from antt.reference.seeds import penal_code_articles
 from spark_jobs import config
-from spark_jobs.common import date_range, ensure_schema, fmt, log, merge_insert_new, sql_date_list
+from spark_jobs.common import date_range, ensure_schema, fmt, log, merge_insert_new, merge_newer, sql_date_list
 
 KINDS = ("TO_GIAC", "TIN_BAO", "KIEN_NGHI_KHOI_TO")
 STATUSES = ("RECEIVED", "VERIFYING", "PROSECUTED", "NOT_PROSECUTED", "CLEARED", "SUSPENDED")
@@ -283,22 +282,6 @@ def quarantined(classified: DataFrame) -> DataFrame:
 
 # --- load ----------------------------------------------------------------------------
 
-def merge_newer(spark: SparkSession, source: DataFrame, target: str) -> dict[str, int]:
-    """Upsert the newest version of each record; an older or equal version changes nothing."""
-    view = f"_src_{uuid.uuid4().hex[:12]}"
-    source.createOrReplaceTempView(view)
-    try:
-        m = spark.sql(
-            f"MERGE INTO {target} t USING {view} s ON t.record_id = s.record_id "
-            "WHEN MATCHED AND s.record_version > t.record_version THEN UPDATE SET * "
-            "WHEN NOT MATCHED THEN INSERT *").collect()
-    finally:
-        spark.catalog.dropTempView(view)
-    row = m[0] if m else None
-    return {"inserted": int(row["num_inserted_rows"]) if row else 0,
-            "updated": int(row["num_updated_rows"]) if row else 0}
-
-
 def run(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> dict[str, int]:
     """Process the bronze rows of one landing date, or of several at once (a backfill)."""
     dates = sorted(landing_dates) if isinstance(landing_dates, list) else [landing_dates]
@@ -330,7 +313,7 @@ def run(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> dict[str
         distinct = vers.count()
         new_versions = merge_insert_new(spark, vers, config.SILVER_CASE_RECORD_VERSIONS,
                                         ["record_id", "record_version"])
-        rec = merge_newer(spark, latest(vers), config.SILVER_CASE_RECORDS)
+        rec = merge_newer(spark, latest(vers), config.SILVER_CASE_RECORDS, "record_id")
         hist = merge_insert_new(spark, status_history(vers), config.SILVER_CASE_STATUS_HISTORY,
                                 ["record_id", "status", "status_at"])
         q_new = merge_insert_new(spark, quarantined(classified), config.QUARANTINE_CASE_RECORDS,

@@ -89,6 +89,16 @@ def test_case_records_feeds_gold_through_an_asset(dagbag):
         assert "prepare_sources" in gold.get_task(tid).get_flat_relative_ids(upstream=True)
 
 
+def test_resident_registry_feeds_gold_through_an_asset(dagbag):
+    dag = dagbag.dags["resident_registry"]
+    assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_reference", "landing_to_bronze"}
+    outlets = {a.uri for a in dag.get_task("bronze_to_silver").outlets}
+    assert outlets == {"delta://silver/resident_registry"}
+    gold = dagbag.dags["gold_marts"]
+    assert outlets <= {a.uri for a in gold.timetable.asset_condition.objects}
+    assert "dbt.mart_commune_daily_scorecard_model_build" in gold.task_ids
+
+
 def test_landing_dates_range():
     import datetime as dt
 
