@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ENV   := source infra/env.sh &&
 PY    := .venv/pipeline/bin/python
 
-.PHONY: help setup up down status demo test test-unit counts sql dashboards dq-docs reset
+.PHONY: help setup up down status demo test test-unit counts sql dashboards dq-docs reset dbt-docs
 
 help:           ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/' | expand -t16
@@ -20,7 +20,7 @@ down:           ## stop every service
 status:         ## show which services run, with their URLs
 	bash infra/services.sh status
 
-demo: up        ## the main job: generate 14 days, run the DAGs through Airflow, print counts and the dashboard URL
+demo: up        ## the main job: generate camera days + >400 days of cases/registry, run the DAGs through Airflow, print counts
 	$(ENV) $(PY) -m antt.demo $(DEMO_ARGS)
 
 test: up        ## the test suite CI runs: unit, DAG integrity, dbt build, end to end (brings the stack up)
@@ -40,6 +40,9 @@ dashboards:     ## re-import dashboards/ into the running Superset
 
 dq-docs:        ## rebuild the Great Expectations Data Docs (validation results) and print their URL
 	$(ENV) $(PY) -m expectations.docs
+
+dbt-docs:       ## build the dbt docs (gold tables and columns for analysts) and serve them on DBT_DOCS_PORT (8081)
+	$(ENV) cd dbt && ../.venv/pipeline/bin/dbt docs generate && ../.venv/pipeline/bin/dbt docs serve --host 127.0.0.1 --port $${DBT_DOCS_PORT:-8081} --no-browser
 
 reset: down     ## delete all generated state (data, lakehouse, metadata DBs, secrets); venvs and jars stay
 	rm -rf var

@@ -17,12 +17,6 @@ reports as (
 
 ),
 
-as_of as (
-
-    select * from {{ ref('int_cases__as_of') }}
-
-),
-
 daily as (
 
     select commune_code, category_code, received_date, count(*) as reports
@@ -39,46 +33,17 @@ categories as (
 
 ),
 
-weeks as (
-
-    select explode(sequence(
-        date_trunc('week', min(daily.received_date))::date,
-        date_trunc('week', max(as_of.as_of_date))::date,
-        interval 7 days)) as week_start
-    from daily
-    cross join as_of
-
-),
-
-grid as (
+windows as (
 
     select
-        weeks.week_start,
-        date_add(weeks.week_start, 6)                              as week_end,
-        least(date_add(weeks.week_start, 6), as_of.as_of_date)     as period_end,
+        w.*,
         communes.commune_code,
         communes.commune_name,
         categories.category_code,
         categories.category_name_vi
-    from weeks
-    cross join as_of
+    from {{ ref('int_compstat__windows') }} as w
     cross join {{ ref('dim_commune') }} as communes
     cross join categories
-
-),
-
-windows as (
-
-    select
-        grid.*,
-        date_sub(grid.period_end, 27)                        as d28_start,
-        trunc(grid.period_end, 'YEAR')                       as ytd_start,
-        date_sub(grid.week_start, 364)                       as wtd_prev_start,
-        date_sub(grid.period_end, 364)                       as wtd_prev_end,
-        date_sub(grid.period_end, 27 + 364)                  as d28_prev_start,
-        add_months(trunc(grid.period_end, 'YEAR'), -12)      as ytd_prev_start,
-        add_months(grid.period_end, -12)                     as ytd_prev_end
-    from grid
 
 ),
 
