@@ -30,6 +30,7 @@ from pyspark.sql import functions as F
 from antt.reference.admin_units import MERGER_DATE
 from antt.reference.seeds import penal_code_articles
 from spark_jobs import config
+from spark_jobs.conform import ROW_KEY, ZONED_TS_RE, conform  # noqa: F401 (conform: public here too)
 from spark_jobs.common import date_range, ensure_schema, fmt, log, merge_insert_new, merge_newer, sql_date_list
 
 KINDS = ("TO_GIAC", "TIN_BAO", "KIEN_NGHI_KHOI_TO")
@@ -43,10 +44,8 @@ TIMESTAMPS = ("changed_at", "received_at", "incident_at", "status_at", "prosecut
 TEXT = ("op", "record_id", "record_version", "record_kind", "article", "receiving_unit_code",
         "location_commune_code", "address", "lat", "lon", "summary", "status", "is_complex",
         "deadline_extended", "case_no", "vehicle_plate")
-ZONED_TS_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:?[0-9]{2})$"
 PLATE_RE = r"^[0-9]{2}[A-Z]{1,2}[0-9]?-([0-9]{3}\.[0-9]{2}|[0-9]{4})$"
 HANOI_BBOX = (20.3, 21.5, 105.2, 106.1)  # lat_min, lat_max, lon_min, lon_max (generous)
-ROW_KEY = ["landing_date", "source_file", "record_no"]
 
 VERSION_COLS = (
     "record_id", "record_version", "op", "changed_at", "record_kind", "article",
@@ -219,27 +218,6 @@ def classify(parsed: DataFrame, legacy_codes: DataFrame, current_codes: DataFram
         reason = F.when(cond, F.lit(code)).otherwise(reason)
         detail = F.when(cond, text).otherwise(detail)
     return df.withColumn("reason_code", reason).withColumn("reason_detail", detail).drop("_known_commune")
-
-
-def conform(valid: DataFrame, crosswalk: DataFrame) -> DataFrame:
-    """Add ``commune_code``: current codes as they are, legacy ones through the crosswalk."""
-    cw = crosswalk.select(F.col("legacy_code").alias("_lc"), F.col("commune_code").alias("_cc"),
-                          "is_default", "target_lat", "target_lon")
-    legacy = valid.where(F.col("location_code_scheme") == "LEGACY")
-    cand = legacy.join(cw, legacy["t_location_commune_code"] == cw["_lc"], "inner")
-    # great-circle distance (km) from the record's point to each candidate's centroid
-    dist = F.expr("""2 * 6371.0088 * asin(sqrt(
-        pow(sin(radians(target_lat - lat) / 2), 2)
-        + cos(radians(lat)) * cos(radians(target_lat)) * pow(sin(radians(target_lon - lon) / 2), 2)))""")
-    w = Window.partitionBy(*ROW_KEY).orderBy(
-        F.when(F.col("lat").isNull(), F.when(F.col("is_default"), 0).otherwise(1)).asc(),
-        dist.asc_nulls_last(), F.col("_cc").asc())
-    picked = (cand.withColumn("_rank", F.row_number().over(w)).where("_rank = 1")
-              .withColumn("commune_code", F.col("_cc"))
-              .drop("_lc", "_cc", "is_default", "target_lat", "target_lon", "_rank"))
-    current = (valid.where(F.col("location_code_scheme") == "CURRENT")
-               .withColumn("commune_code", F.col("t_location_commune_code")))
-    return current.unionByName(picked)
 
 
 def versions(conformed: DataFrame) -> DataFrame:

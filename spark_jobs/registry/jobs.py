@@ -35,11 +35,10 @@ from pyspark.sql import functions as F
 
 from antt.reference.admin_units import MERGER_DATE
 from spark_jobs import config, csv_bronze, pii
-from spark_jobs.cases.silver import ZONED_TS_RE, conform
+from spark_jobs.conform import ROW_KEY, ZONED_TS_RE, conform
 from spark_jobs.common import date_range, ensure_schema, fmt, log, merge_insert_new, merge_newer, sql_date_list
 
 MERGER = dt.date.fromisoformat(MERGER_DATE)
-ROW_KEY = ["landing_date", "source_file", "record_no"]
 
 FEEDS = {
     "residents": [csv_bronze.Feed("registry_residents", "registry/residents", config.BRONZE_REGISTRY_RESIDENTS),
