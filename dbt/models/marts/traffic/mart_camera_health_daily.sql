@@ -1,0 +1,136 @@
+{{ config(contract={'enforced': true}) }}
+
+{#- Camera health per camera per day, in the manner of traffic-sensor diagnostics:
+      NO_DATA            no valid read all day;
+      INSUFFICIENT_DATA  fewer reads than var('camera_health_min_share') (default 0.5) of the
+                         camera's expected reads (its mean over the previous 7 days with data);
+      STUCK              constant readings: one plate makes over half of ≥ 20 reads, or the
+                         speed never changes over ≥ 20 reads;
+      OK                 otherwise.
+    Also: reads per active hour, the longest silent gap (hours without a read, from 00:00 to
+    24:00 local) and the mean OCR confidence. Every registered camera has a row every day
+    from the first to the last day with camera data. -#}
+with
+
+events as (
+
+    select camera_id, event_date, event_time, plate, speed_kmh, ocr_confidence
+    from {{ ref('stg_camera__events') }}
+
+),
+
+cameras as (
+
+    select * from {{ ref('stg_camera__cameras') }}
+
+),
+
+bounds as (
+
+    select min(event_date) as first_day, max(event_date) as last_day from events
+
+),
+
+days as (
+
+    select date_add(first_day, i) as day
+    from bounds
+    lateral view explode(sequence(0, datediff(last_day, first_day))) as i
+
+),
+
+grid as (
+
+    select days.day, cameras.camera_id, cameras.commune_code, cameras.commune_name, cameras.road_name
+    from days cross join cameras
+
+),
+
+-- silent gaps: hours between consecutive reads, plus the day's start and end
+ordered as (
+
+    select
+        camera_id, event_date, event_time,
+        lag(event_time) over (partition by camera_id, event_date order by event_time) as prev_time
+    from events
+
+),
+
+gaps as (
+
+    select
+        camera_id, event_date,
+        max(greatest(
+            (unix_timestamp(event_time) - unix_timestamp(coalesce(prev_time, to_timestamp(event_date)))) / 3600.0,
+            0)) as max_inner_gap,
+        (unix_timestamp(to_timestamp(date_add(event_date, 1))) - max(unix_timestamp(event_time))) / 3600.0 as tail_gap
+    from ordered
+    group by camera_id, event_date
+
+),
+
+plates as (
+
+    select camera_id, event_date, max(n) as top_plate_reads
+    from (select camera_id, event_date, plate, count(*) as n from events group by camera_id, event_date, plate)
+    group by camera_id, event_date
+
+),
+
+daily as (
+
+    select
+        camera_id, event_date,
+        count(*)                                    as reads,
+        count(distinct hour(event_time))            as active_hours,
+        count(distinct speed_kmh)                   as distinct_speeds,
+        avg(ocr_confidence)                         as mean_confidence
+    from events
+    group by camera_id, event_date
+
+),
+
+with_expected as (
+
+    select
+        grid.*,
+        coalesce(daily.reads, 0) as reads,
+        daily.active_hours, daily.distinct_speeds, daily.mean_confidence,
+        plates.top_plate_reads,
+        greatest(gaps.max_inner_gap, gaps.tail_gap) as longest_gap_hours,
+        avg(daily.reads) over (
+            partition by grid.camera_id order by grid.day
+            rows between 7 preceding and 1 preceding)  as expected_reads
+    from grid
+    left join daily on grid.camera_id = daily.camera_id and grid.day = daily.event_date
+    left join plates on grid.camera_id = plates.camera_id and grid.day = plates.event_date
+    left join gaps on grid.camera_id = gaps.camera_id and grid.day = gaps.event_date
+
+),
+
+final as (
+
+    select
+        day,
+        camera_id,
+        commune_code,
+        commune_name,
+        road_name,
+        cast(reads as bigint)                                                    as reads,
+        cast(round(expected_reads, 1) as double)                                 as expected_reads,
+        cast(case when reads > 0 then round(reads / active_hours, 2) end as double) as reads_per_active_hour,
+        cast(coalesce(active_hours, 0) as int)                                   as active_hours,
+        cast(case when reads > 0 then round(longest_gap_hours, 2) else 24.0 end as double) as longest_gap_hours,
+        cast(round(mean_confidence, 4) as double)                                as mean_ocr_confidence,
+        case
+            when reads = 0 then 'NO_DATA'
+            when reads >= 20 and (top_plate_reads > reads / 2 or distinct_speeds = 1) then 'STUCK'
+            when expected_reads is not null
+                 and reads < {{ var('camera_health_min_share', 0.5) }} * expected_reads then 'INSUFFICIENT_DATA'
+            else 'OK'
+        end                                                                      as health_status
+    from with_expected
+
+)
+
+select * from final
