@@ -27,6 +27,8 @@ So a 14-day run and 14 one-day runs produce the same files.
 Faults (module constants below): vendor resends, late arrivals, truncated JSON lines,
 cameras missing from the registry, unreadable plates; plus benign plate formatting noise
 (lower case / surrounding spaces) that is still a valid plate after trim + upper-case.
+Camera health faults: outages (a silent span of hours, up to the whole day) and stuck
+cameras (one reading repeated all day); see :func:`health_fault`.
 """
 
 from __future__ import annotations
@@ -70,6 +72,11 @@ LATE_MAX_HOURS = 30
 MALFORMED_LINE_RATE = 0.002   # share of written lines truncated (broken JSON)
 UNREADABLE_PLATE_RATE = 0.01  # plate "", null, "UNKNOWN" or with an OCR glyph
 PLATE_FORMAT_NOISE_RATE = 0.005  # valid plate in lower case / with spaces
+# camera health (one draw per camera-day, from its own random stream, so the reads of a
+# healthy camera-day are the same with or without these faults)
+OUTAGE_RATE = 0.04            # camera-days with a silent span (no reads at all) ...
+OUTAGE_HOURS = (4, 24)        # ... of this many consecutive hours (24 = the whole day)
+STUCK_RATE = 0.01             # camera-days where the camera repeats one reading (plate + speed)
 SPEED_TOLERANCE_KMH = 0.0     # SPEEDING ⇔ speed above the camera limit (+ tolerance)
 
 # ---------------------------------------------------------------------------- plates
@@ -101,6 +108,20 @@ LOOKBACK_DAYS = 2                     # event days before a landing day that can
 
 
 # ---------------------------------------------------------------------------- helpers
+def health_fault(seed: int, camera_id: str, day: date) -> tuple[str | None, frozenset[int]]:
+    """The camera-day's health fault: ("OUTAGE", silent local hours), ("STUCK", no hours)
+    or (None, no hours)."""
+    rng = random.Random(f"antt-health:{seed}:{camera_id}:{day.isoformat()}")
+    u = rng.random()
+    if u < OUTAGE_RATE:
+        span = rng.randint(*OUTAGE_HOURS)
+        start = rng.randrange(24 - span + 1)
+        return "OUTAGE", frozenset(range(start, start + span))
+    if u < OUTAGE_RATE + STUCK_RATE:
+        return "STUCK", frozenset()
+    return None, frozenset()
+
+
 def _poisson(rng: random.Random, lam: float) -> int:
     if lam <= 0:
         return 0
@@ -207,6 +228,8 @@ class _Generator:
         lanes = m.lane_count
         type_cum, type_total = m.type_cum, m.type_cum[-1]
         dumps = json.dumps
+        fault, silent = health_fault(self.seed, cam.camera_id, day)
+        stuck_reading = None
         for h in range(24):
             n = _poisson(rng, lam_day * hourly[h] / total_w)
             if not n:
@@ -269,6 +292,12 @@ class _Generator:
                     conf = rng.uniform(0.05, 0.5)
                 else:
                     conf = min(0.999, max(0.55, rng.gauss(0.9 if night else 0.945, 0.03)))
+                if fault == "STUCK":   # the first reading, again and again
+                    if stuck_reading is None and not unreadable:
+                        stuck_reading = (plate_out, vt, speed, lane)
+                    if stuck_reading is not None:
+                        plate_out, vt, speed, lane = stuck_reading
+                        violation, unreadable = None, False
 
                 event_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
                 ms = off % 1000
@@ -287,6 +316,8 @@ class _Generator:
                     slot += rng.randint(1, LATE_MAX_HOURS)
                 resend_slot = slot + rng.randint(1, RESEND_MAX_HOURS) if rng.random() < RESEND_RATE else None
                 # every draw above happens regardless of the landing range (range independence)
+                if h in silent:        # camera down: the read never happened
+                    continue
                 for copy_slot, is_resend in ((slot, False), (resend_slot, True)):
                     if copy_slot is None:
                         continue

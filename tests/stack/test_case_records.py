@@ -17,10 +17,13 @@ from antt.generator import cases
 from antt.reference.admin_units import current_commune_for, hanoi_communes, hanoi_crosswalk
 from spark_jobs import config
 from tests.support import case_oracle
+from tests.support.landing_oracle import valid_events
+from tests.support.stack_helpers import dbt_build, load_camera_day
 
 pytestmark = pytest.mark.stack
 START, END = dt.date(2024, 6, 1), dt.date(2025, 7, 31)  # the demo uses the same seed: no clash
 SEED = 42
+TRACE_DAY = dt.date(2025, 7, 30)   # camera reads (same seed: the stolen plates come from its pools)
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +116,54 @@ def test_rerun_changes_nothing(loaded, spark):
     rid = af.trigger("case_records", {"landing_date": START.isoformat(), "landing_date_to": END.isoformat()})
     assert af.wait("case_records", [rid], timeout=1800)[rid] == "success"
     assert {t: spark.table(t).count() for t in before} == before
+
+
+def _km(lat1, lon1, lat2, lon2) -> float:
+    import math
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def test_vehicle_watchlist_trace_from_landing_files(loaded, spark, landing_dir):
+    """Camera reads of a day → the trace of every open vehicle-theft report equals the
+    sightings found in the landing files (plate read after the report was received)."""
+    import csv
+
+    load_camera_day(spark, landing_dir, TRACE_DAY, seed=SEED, run_id="test-trace")
+    dbt_build("mart_vehicle_watchlist_trace")
+
+    watched: dict[str, list[dict]] = {}
+    for r in loaded.values():
+        if r["vehicle_plate"] and r["status"] not in ("CLEARED", "NOT_PROSECUTED"):
+            watched.setdefault(r["vehicle_plate"], []).append(r)
+    want: dict[str, list[dict]] = {}
+    day_events = sorted(valid_events(landing_dir, [TRACE_DAY]), key=lambda e: (e["event_time"], e["event_id"]))
+    for e in day_events:
+        for r in watched.get(e["plate"], ()):
+            if e["event_time"] >= dt.datetime.fromisoformat(r["received_at"]):
+                want.setdefault(r["record_id"], []).append(e)
+    assert want, "no watched plate was read that day: the test would prove nothing"
+
+    # the mart's sightings among this landing day's reads (other days may be loaded too)
+    day_ids = {e["event_id"] for e in day_events}
+    rows = [r for r in spark.table("gold.mart_vehicle_watchlist_trace")
+            .orderBy("record_id", "sighting_seq").collect() if r.event_id in day_ids]
+    got: dict[str, list] = {}
+    for row in rows:
+        got.setdefault(row.record_id, []).append(row)
+    assert {rid: [x.event_id for x in xs] for rid, xs in got.items()} == \
+        {rid: [e["event_id"] for e in es] for rid, es in want.items()}
+
+    # one trace in detail: consecutive sequence, cameras, minutes and km between sightings
+    rid = max(sorted(want), key=lambda k: len(want[k]))
+    with (landing_dir / "camera" / "registry" / f"dt={TRACE_DAY}" / "cameras.csv").open(encoding="utf-8") as fh:
+        where = {c["camera_id"]: (float(c["lat"]), float(c["lon"])) for c in csv.DictReader(fh)}
+    trace, sightings = got[rid], want[rid]
+    assert [x.sighting_seq for x in trace] == list(range(trace[0].sighting_seq, trace[0].sighting_seq + len(trace)))
+    assert all(x.vehicle_plate == loaded[rid]["vehicle_plate"] for x in trace)
+    assert [x.camera_id for x in trace] == [e["camera_id"] for e in sightings]
+    for prev, (x, e) in zip(sightings, list(zip(trace, sightings))[1:]):
+        assert x.minutes_since_previous == pytest.approx((e["event_time"] - prev["event_time"]).total_seconds() / 60, abs=0.06)
+        assert x.km_from_previous == pytest.approx(_km(*where[prev["camera_id"]], *where[e["camera_id"]]), abs=0.001)

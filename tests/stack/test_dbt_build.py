@@ -1,39 +1,85 @@
 """dbt build on the Thrift server over one small generated day, checked against the landing files."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
-import os
-import subprocess
-from pathlib import Path
+from collections import Counter, defaultdict
 
 import pytest
 from pyspark.sql import functions as F
 
-from antt.generator.camera import generate
-from spark_jobs.camera import bronze, registry, silver
-from tests.support.landing_oracle import expected_camera_counts
+from antt.generator.camera import health_fault
+from spark_jobs import config
+from tests.support.landing_oracle import LOCAL_TZ, expected_camera_counts, valid_events
+from tests.support.stack_helpers import dbt_build, load_camera_day
 
 pytestmark = pytest.mark.stack
 DAY = dt.date(2024, 3, 4)          # a day no other test or the demo uses
-DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
+SEED = 7                           # on DAY: CAM-00012 is stuck, CAM-00013 silent 02:00–16:00
 
 
-def test_dbt_build_small_day(spark, landing_dir):
-    generate(landing_dir, DAY, 1, seed=7, scale=0.3, n_cameras=20)
-    expected = expected_camera_counts(landing_dir, [DAY])
+@pytest.fixture(scope="module")
+def built(spark, landing_dir):
+    load_camera_day(spark, landing_dir, DAY, seed=SEED, run_id="test-dbt")
+    dbt_build("+mart_violations_commune_daily", "mart_camera_health_daily", "mart_traffic_hotspots")
+    return expected_camera_counts(landing_dir, [DAY])
 
-    registry.run(spark, DAY)
-    bronze.run(spark, DAY, "test-dbt")
-    silver.run(spark, DAY)
 
-    dbt = Path(os.environ["PIPELINE_VENV"]) / "bin" / "dbt"
-    proc = subprocess.run([str(dbt), "build", "--select", "+mart_violations_commune_daily"],
-                          cwd=DBT_DIR, capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert "Completed successfully" in proc.stdout
-
+def test_violations_commune_daily(built, spark):
     mart = spark.table("gold.mart_violations_commune_daily").where(F.col("event_date") == F.lit(DAY))
     got = mart.agg(F.sum("violations")).first()[0]
-    assert got == expected["valid_distinct_violations_by_date"][DAY.isoformat()]
+    assert got == built["valid_distinct_violations_by_date"][DAY.isoformat()]
     # every violation of the day sits under a real commune of the camera registry
     assert mart.where(F.col("commune_code").isNull() | F.col("commune_name").isNull()).count() == 0
+
+
+def _longest_gap_hours(times: list[dt.datetime]) -> float:
+    marks = [0.0] + [(t - dt.datetime.combine(DAY, dt.time(), LOCAL_TZ)).total_seconds() / 3600 for t in times] + [24.0]
+    return round(max(b - a for a, b in zip(marks, marks[1:])), 2)
+
+
+def test_camera_health_per_camera(built, spark, landing_dir):
+    with (landing_dir / "camera" / "registry" / f"dt={DAY}" / "cameras.csv").open(encoding="utf-8") as fh:
+        cameras = [c["camera_id"] for c in csv.DictReader(fh)]
+    reads = defaultdict(list)
+    for e in valid_events(landing_dir, [DAY]):
+        if e["local_date"] == DAY:
+            reads[e["camera_id"]].append(e)
+    want = {}
+    for cam in cameras:
+        rs = sorted(reads[cam], key=lambda e: e["event_time"])
+        if not rs:
+            want[cam] = (0, None, 24.0, "NO_DATA")
+            continue
+        top = Counter(e["plate"] for e in rs).most_common(1)[0][1]
+        stuck = len(rs) >= 20 and (top > len(rs) / 2 or len({e["speed_kmh"] for e in rs}) == 1)
+        want[cam] = (len(rs), round(sum(e["confidence"] for e in rs) / len(rs), 4),
+                     _longest_gap_hours([e["event_time"].astimezone(LOCAL_TZ) for e in rs]),
+                     "STUCK" if stuck else "OK")
+    rows = spark.table("gold.mart_camera_health_daily").where(F.col("day") == F.lit(DAY)).collect()
+    got = {r.camera_id: (r.reads, r.mean_ocr_confidence, r.longest_gap_hours, r.health_status) for r in rows}
+    assert set(got) >= set(cameras)
+    for cam in cameras:
+        (n, conf, gap, status), (gn, gconf, ggap, gstatus) = want[cam], got[cam]
+        assert (cam, gn, gstatus) == (cam, n, status)
+        assert gap == pytest.approx(ggap, abs=0.011) and (conf is None) == (gconf is None), cam
+        assert conf is None or conf == pytest.approx(gconf, abs=1e-4), cam
+    # the generator's own faults show: the stuck camera, and the 14-hour outage as a gap
+    assert health_fault(SEED, "CAM-00012", DAY)[0] == "STUCK" and got["CAM-00012"][3] == "STUCK"
+    silent = health_fault(SEED, "CAM-00013", DAY)[1]
+    assert len(silent) == 14 and got["CAM-00013"][2] >= 14
+
+
+def test_traffic_hotspots_slots(built, spark, landing_dir):
+    """Violations per camera × ISO weekday × hour over the mart's window, from the landing
+    files of every landing day loaded into silver."""
+    loaded = [r[0] for r in spark.table(config.SILVER_CAMERA_EVENTS).select("landing_date").distinct().collect()]
+    events = [e for e in valid_events(landing_dir, loaded) if e["violation"]]
+    newest = max(e["local_date"] for e in events)
+    start = newest - dt.timedelta(days=7 * 12 - 1)
+    want = Counter((e["camera_id"], e["local_date"].isoweekday(), e["event_time"].astimezone(LOCAL_TZ).hour)
+                   for e in events if e["local_date"] >= start)
+    rows = spark.table("gold.mart_traffic_hotspots").collect()
+    assert {(r.camera_id, r.iso_weekday, r.hour_of_day): r.violations for r in rows} == dict(want)
+    top = min(rows, key=lambda r: r.hotspot_rank)
+    assert top.violations == max(want.values())

@@ -153,6 +153,37 @@ def iter_event_files(landing_dir: Path, dates: Iterable[str]) -> list[Path]:
     return files
 
 
+def _classified_lines(landing_dir: Path, ds: list[str]):
+    """(reason or None, parsed object or None) for every non-empty line, in file/line order."""
+    registry = read_registry(landing_dir, ds)
+    for f in iter_event_files(landing_dir, ds):
+        with gzip.open(f, "rb") as fh:
+            data = fh.read()
+        for raw in data.split(b"\n"):
+            if raw.strip():
+                yield classify(raw, registry)
+
+
+def valid_events(landing_dir, dates) -> list[dict]:
+    """The valid distinct events (first valid copy per event_id) of these landing dates, as
+    dicts with event_id, camera_id, event_time (aware datetime), local_date, plate
+    (trimmed, upper case), speed_kmh and confidence (floats), violation (code or None)."""
+    landing_dir = Path(landing_dir)
+    seen: set[str] = set()
+    out = []
+    for reason, obj in _classified_lines(landing_dir, sorted({_date_str(d) for d in dates})):
+        if reason is not None or obj["event_id"] in seen:
+            continue
+        seen.add(obj["event_id"])
+        t = parse_event_time(obj["event_time"])
+        out.append({"event_id": obj["event_id"], "camera_id": obj["camera_id"], "event_time": t,
+                    "local_date": t.astimezone(LOCAL_TZ).date(),
+                    "plate": obj["plate"].strip(" ").upper(),
+                    "speed_kmh": float(obj["speed_kmh"]), "confidence": float(obj["confidence"]),
+                    "violation": obj.get("violation")})
+    return out
+
+
 def expected_camera_counts(landing_dir, dates) -> dict:
     """Counts the pipeline must reproduce for these landing dates (see module doc).
 
@@ -166,31 +197,24 @@ def expected_camera_counts(landing_dir, dates) -> dict:
     """
     landing_dir = Path(landing_dir)
     ds = sorted({_date_str(d) for d in dates})
-    registry = read_registry(landing_dir, ds)
     by_reason = dict.fromkeys(REASONS, 0)
     total = valid = 0
     seen: set[str] = set()
     violations_by_date: dict[str, int] = {}
     files = iter_event_files(landing_dir, ds)
-    for f in files:
-        with gzip.open(f, "rb") as fh:
-            data = fh.read()
-        for raw in data.split(b"\n"):
-            if not raw.strip():
-                continue
-            total += 1
-            reason, obj = classify(raw, registry)
-            if reason is not None:
-                by_reason[reason] += 1
-                continue
-            valid += 1
-            eid = obj["event_id"]
-            if eid in seen:
-                continue
-            seen.add(eid)
-            if obj.get("violation") is not None:
-                local = parse_event_time(obj["event_time"]).astimezone(LOCAL_TZ).date().isoformat()
-                violations_by_date[local] = violations_by_date.get(local, 0) + 1
+    for reason, obj in _classified_lines(landing_dir, ds):
+        total += 1
+        if reason is not None:
+            by_reason[reason] += 1
+            continue
+        valid += 1
+        eid = obj["event_id"]
+        if eid in seen:
+            continue
+        seen.add(eid)
+        if obj.get("violation") is not None:
+            local = parse_event_time(obj["event_time"]).astimezone(LOCAL_TZ).date().isoformat()
+            violations_by_date[local] = violations_by_date.get(local, 0) + 1
     return {
         "files": len(files),
         "total_lines": total,

@@ -1,7 +1,7 @@
 {{ config(contract={'enforced': true}) }}
 
 {#- RESTRICTED (vehicle tracing, purpose-bound). Camera sightings of the plates of open
-    vehicle-theft reports — not cleared, not closed without prosecution — from the report's
+    vehicle-theft reports (status not CLEARED and not NOT_PROSECUTED) from the report's
     receipt on, ordered into a trace per report: sequence number, camera, place, and time and
     distance from the previous sighting. -#}
 with
@@ -11,15 +11,16 @@ reports as (
     select record_id, case_no, vehicle_plate, commune_code, received_at
     from {{ ref('fct_crime_reports') }}
     where is_vehicle_theft
-      and coalesce(case_status, 'OPEN') <> 'CLEARED'
-      and coalesce(decision, 'OPEN') <> 'NOT_PROSECUTED'
+      and status not in ('CLEARED', 'NOT_PROSECUTED')
 
 ),
 
 reads as (
 
+    -- a semi-join on the (small) set of watched plates: Spark broadcasts it
     select event_id, event_time, camera_id, plate
     from {{ ref('stg_camera__events') }}
+    where plate in (select vehicle_plate from reports)
 
 ),
 

@@ -1,4 +1,12 @@
-{{ config(contract={'enforced': true}) }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key=['day', 'camera_id'],
+        on_schema_change='fail',
+        contract={'enforced': true},
+    )
+}}
 
 {#- Camera health per camera per day, in the manner of traffic-sensor diagnostics:
       NO_DATA            no valid read all day;
@@ -9,13 +17,19 @@
       OK                 otherwise.
     Also: reads per active hour, the longest silent gap (hours without a read, from 00:00 to
     24:00 local) and the mean OCR confidence. Every registered camera has a row every day
-    from the first to the last day with camera data. -#}
+    from the first to the last day with camera data.
+    Incremental: recomputes every day from the earliest day of the reads processed since the
+    last build (minus lookback_days) on — late and backfilled reads are merged in, and the
+    expected volume of the days after them follows — reading 7 days more for that volume. -#}
+{%- set since = first_touched_date(ref('stg_camera__events'), 'event_date', 'processed_at',
+                                   'last_processed_at') %}
 with
 
 events as (
 
-    select camera_id, event_date, event_time, plate, speed_kmh, ocr_confidence
+    select camera_id, event_date, event_time, plate, speed_kmh, ocr_confidence, processed_at
     from {{ ref('stg_camera__events') }}
+    where event_date >= date_sub(date'{{ since }}', 7)
 
 ),
 
@@ -84,7 +98,8 @@ daily as (
         count(*)                                    as reads,
         count(distinct hour(event_time))            as active_hours,
         count(distinct speed_kmh)                   as distinct_speeds,
-        avg(ocr_confidence)                         as mean_confidence
+        avg(ocr_confidence)                         as mean_confidence,
+        max(processed_at)                           as last_processed_at
     from events
     group by camera_id, event_date
 
@@ -95,7 +110,7 @@ with_expected as (
     select
         grid.*,
         coalesce(daily.reads, 0) as reads,
-        daily.active_hours, daily.distinct_speeds, daily.mean_confidence,
+        daily.active_hours, daily.distinct_speeds, daily.mean_confidence, daily.last_processed_at,
         plates.top_plate_reads,
         greatest(gaps.max_inner_gap, gaps.tail_gap) as longest_gap_hours,
         avg(daily.reads) over (
@@ -128,8 +143,10 @@ final as (
             when expected_reads is not null
                  and reads < {{ var('camera_health_min_share', 0.5) }} * expected_reads then 'INSUFFICIENT_DATA'
             else 'OK'
-        end                                                                      as health_status
+        end                                                                      as health_status,
+        last_processed_at
     from with_expected
+    where day >= date'{{ since }}'
 
 )
 

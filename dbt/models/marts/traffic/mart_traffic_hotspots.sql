@@ -1,13 +1,18 @@
 {{ config(contract={'enforced': true}) }}
 
 {#- Traffic hotspots: camera violations per camera × hour of the week (Monday 1 … Sunday 7,
-    hour 0–23, local time), with the number of weeks observed, the weekly average and the
-    rank of the slot among all cameras and slots (1 = hottest). -#}
+    hour 0–23, local time) over the last var('hotspot_weeks') weeks (default 12) up to the
+    newest violation day, with the number of weeks observed, the weekly average and the
+    rank of the slot among all cameras and slots (1 = hottest). The window is a date
+    literal, so only those partitions of fct_camera_violations are read. -#}
+{%- set since = latest_date_minus(ref('fct_camera_violations'), 'event_date',
+                                  7 * var('hotspot_weeks', 12) - 1) %}
 with
 
 violations as (
 
     select * from {{ ref('fct_camera_violations') }}
+    where event_date >= date'{{ since }}'
 
 ),
 

@@ -1,0 +1,40 @@
+{#- Window helpers for incremental models. Both return a date literal ('YYYY-MM-DD') decided
+    when the model compiles, so Spark prunes partitions / skips files on it (a scalar
+    subquery in the filter would not prune). -#}
+
+{% macro first_touched_date(source_relation, date_column, processed_column, this_processed_column) -%}
+    {#- First `date_column` day an incremental model must recompute: the earliest day of the
+        source rows processed since this model's newest `this_processed_column`, minus
+        var lookback_days (so late and backfilled rows are picked up whatever their date).
+        Full build → the beginning of time; nothing new → '9999-12-31' (no row recomputed). -#}
+    {%- if execute and is_incremental() -%}
+        {%- set since -%}
+            select cast(coalesce(max({{ this_processed_column }}), timestamp'1900-01-01')
+                        - interval {{ var('lookback_days') }} days as string)
+            from {{ this }}
+        {%- endset -%}
+        {%- set threshold = run_query(since).columns[0].values()[0] -%}
+        {%- set first -%}
+            select cast(min({{ date_column }}) as string) from {{ source_relation }}
+            where {{ processed_column }} >= timestamp'{{ threshold }}'
+        {%- endset -%}
+        {%- set value = run_query(first).columns[0].values()[0] -%}
+        {{- return(value if value else '9999-12-31') -}}
+    {%- else -%}
+        {{- return('1900-01-01') -}}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro latest_date_minus(relation, date_column, days) -%}
+    {#- The newest `date_column` in `relation` minus `days` days (a literal), or the
+        beginning of time when the relation is empty or the project is only being parsed. -#}
+    {%- if execute -%}
+        {%- set sql -%}
+            select cast(date_sub(max({{ date_column }}), {{ days }}) as string) from {{ relation }}
+        {%- endset -%}
+        {%- set value = run_query(sql).columns[0].values()[0] -%}
+        {{- return(value if value else '1900-01-01') -}}
+    {%- else -%}
+        {{- return('1900-01-01') -}}
+    {%- endif -%}
+{%- endmacro %}
