@@ -34,7 +34,14 @@ DEFAULT_ARGS = {
     "on_failure_callback": on_failure,
 }
 
-START_DATE = pendulum.datetime(2024, 1, 1, tz=LOCAL_TZ)
+def daily_at(hour: int):
+    """Every day at ``hour``:00 Asia/Ho_Chi_Minh. The DAGs have no start date, so (with
+    ``run_immediately`` off) a DAG that is unpaused, or a stack that comes up, waits for the
+    next such time instead of running the most recent one at once: earlier days are loaded
+    on purpose, by a triggered run with a ``landing_date``."""
+    from airflow.sdk import CronTriggerTimetable
+
+    return CronTriggerTimetable(f"0 {hour} * * *", timezone=LOCAL_TZ, run_immediately=False)
 
 
 def landing_date(params: dict | None, logical_date) -> dt.date:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
 
-from antt.airflow_support import DEFAULT_ARGS, SILVER_CAMERA_EVENTS, START_DATE, landing_date
+from antt.airflow_support import DEFAULT_ARGS, SILVER_CAMERA_EVENTS, daily_at, landing_date
 
 DOC = """
 ### Camera events (camera_events)
@@ -32,8 +32,7 @@ a scheduled run (00:00 Asia/Ho_Chi_Minh) loads the day that just ended. Re-runni
 
 @dag(
     dag_id="camera_events",
-    schedule="@daily",
-    start_date=START_DATE,
+    schedule=daily_at(0),   # 00:00 local: load the day that just ended
     catchup=False,
     # Several days may load at once (backfills); tasks writing shared tables run one at a
     # time across runs (max_active_tis_per_dag=1), bronze loads are partition-disjoint.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
 
-from antt.airflow_support import DEFAULT_ARGS, SILVER_CASE_RECORDS, START_DATE, landing_dates
+from antt.airflow_support import DEFAULT_ARGS, SILVER_CASE_RECORDS, daily_at, landing_dates
 
 DOC = """
 ### Case records (case_records)
@@ -34,8 +34,7 @@ Re-running is safe.
 
 @dag(
     dag_id="case_records",
-    schedule="@daily",
-    start_date=START_DATE,
+    schedule=daily_at(0),   # 00:00 local: load the day that just ended
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
+from airflow.sdk import AssetOrTimeSchedule, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
 
@@ -12,7 +12,7 @@ from antt.airflow_support import (
     SILVER_CAMERA_EVENTS,
     SILVER_CASE_RECORDS,
     SILVER_RESIDENT_REGISTRY,
-    START_DATE,
+    daily_at,
     dbt_paths,
 )
 
@@ -43,10 +43,9 @@ events are merged in. Trigger by hand to rebuild after changing a model.
     # On every silver update, and nightly at 02:00 as a safety net (Airflow can drop an
     # Asset trigger that arrives while a run is queued; the models are incremental).
     schedule=AssetOrTimeSchedule(
-        timetable=CronTriggerTimetable("0 2 * * *", timezone="Asia/Ho_Chi_Minh"),
+        timetable=daily_at(2),
         assets=SILVER_CAMERA_EVENTS | SILVER_CASE_RECORDS | SILVER_RESIDENT_REGISTRY,
     ),
-    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

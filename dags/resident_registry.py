@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
 
-from antt.airflow_support import DEFAULT_ARGS, SILVER_RESIDENT_REGISTRY, START_DATE, landing_dates
+from antt.airflow_support import DEFAULT_ARGS, SILVER_RESIDENT_REGISTRY, daily_at, landing_dates
 
 DOC = """
 ### Resident registry (resident_registry)
@@ -31,8 +31,7 @@ A scheduled run (00:00 Asia/Ho_Chi_Minh) loads the day that just ended. Re-runni
 
 @dag(
     dag_id="resident_registry",
-    schedule="@daily",
-    start_date=START_DATE,
+    schedule=daily_at(0),   # 00:00 local: load the day that just ended
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
