@@ -89,3 +89,34 @@ def test_dossiers_online_faster_than_offline(loaded, spark):
                   / F.sum("dossiers_completed")).alias("h")).collect())
     h = {r.channel: r.h for r in rows}
     assert h["ONLINE"] < h["OFFLINE"]
+
+
+def test_dossier_processing_for_one_commune_month_service_channel(loaded, spark, landing_dir):
+    month = dt.date(2025, 6, 1)    # before the merger: legacy codes rolled up
+    docs = [d for d in registry_oracle.dossiers(landing_dir).values()
+            if d["submitted_date"].replace(day=1) == month]
+    groups: dict[tuple, list[dict]] = {}
+    for d in docs:
+        groups.setdefault((d["commune"], d["service_code"], d["channel"]), []).append(d)
+    key = max(sorted(groups), key=lambda k: sum(d["status"] == "COMPLETED" for d in groups[k]))
+    ds = groups[key]
+    hours = [d["hours"] for d in ds if d["status"] == "COMPLETED"]
+    assert len(hours) >= 5
+    row = (spark.table("gold.mart_dossier_processing_monthly")
+           .where((F.col("month_start") == F.lit(month)) & (F.col("commune_code") == key[0])
+                  & (F.col("service_code") == key[1]) & (F.col("channel") == key[2])).first())
+    assert (row.dossiers_submitted, row.dossiers_completed, row.dossiers_rejected) == \
+        (len(ds), len(hours), sum(d["status"] == "REJECTED" for d in ds))
+    assert row.mean_processing_hours == pytest.approx(round(sum(hours) / len(hours), 2), abs=0.006)
+
+
+def test_scorecard_population_and_registrations(loaded, spark):
+    day = dt.date(2025, 8, 15)
+    perm = registry_oracle.in_force(loaded, day, "THUONG_TRU")
+    temp = registry_oracle.in_force(loaded, day, "TAM_TRU")
+    commune = max(sorted(perm), key=lambda c: registry_oracle.registrations_on(loaded, day, c))
+    row = (spark.table("gold.mart_commune_daily_scorecard")
+           .where((F.col("day") == F.lit(day)) & (F.col("commune_code") == commune)).first())
+    assert row.population == perm[commune] + temp.get(commune, 0)
+    assert row.registrations == registry_oracle.registrations_on(loaded, day, commune) > 0
+    assert row.reports_per_10k == pytest.approx(round(row.reports_received * 10000 / row.population, 3))

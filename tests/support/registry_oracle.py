@@ -76,3 +76,45 @@ def in_force(events: dict[str, dict], day: dt.date, residence_type: str) -> dict
             continue
         out[r["commune"]] = out.get(r["commune"], 0) + 1
     return out
+
+
+LOCAL = dt.timezone(dt.timedelta(hours=7))
+
+
+def _local_date(ts: str) -> dt.date:
+    return dt.datetime.fromisoformat(ts).astimezone(LOCAL).date()
+
+
+def dossiers(landing_dir: Path) -> dict[str, dict]:
+    """Newest valid version of every dossier, with its current commune (legacy codes before
+    1 July 2025 by the reference rule; dossiers carry no coordinates, so split units go to
+    the default ward), local submission date and processing hours (completed − submitted)."""
+    current = {c.code for c in hanoi_communes()}
+    out: dict[str, dict] = {}
+    for f in sorted((Path(landing_dir) / "registry" / "dossiers").glob("dt=*/*.csv")):
+        for d in _rows(f):
+            if not (ID_RE.match(d["national_id"]) and d["submitted_at"] and d["dossier_id"]):
+                continue
+            submitted = _local_date(d["submitted_at"])
+            try:
+                commune = (current_commune_for(d["commune_code"]) if submitted < MERGER
+                           else d["commune_code"] if d["commune_code"] in current else None)
+            except KeyError:
+                commune = None
+            if commune is None:
+                continue
+            d["commune"], d["submitted_date"] = commune, submitted
+            d["hours"] = (round((dt.datetime.fromisoformat(d["completed_at"])
+                                 - dt.datetime.fromisoformat(d["submitted_at"])).total_seconds() / 3600, 3)
+                          if d["completed_at"] else None)
+            old = out.get(d["dossier_id"])
+            if old is None or int(d["record_version"]) > int(old["record_version"]):
+                out[d["dossier_id"]] = d
+    return out
+
+
+def registrations_on(events: dict[str, dict], day: dt.date, commune: str) -> int:
+    """Permanent + temporary registrations recorded (registered_at, local date) on ``day``."""
+    return sum(1 for e in events.values()
+               if e["action"] == "REGISTER" and e["commune"] == commune
+               and e["residence_type"] in ("THUONG_TRU", "TAM_TRU") and _local_date(e["registered_at"]) == day)
