@@ -89,3 +89,61 @@ from airflow.sdk import Asset  # noqa: E402
 SILVER_CAMERA_EVENTS = Asset("delta://silver/camera_events")
 SILVER_CASE_RECORDS = Asset("delta://silver/case_records")
 SILVER_RESIDENT_REGISTRY = Asset("delta://silver/resident_registry")
+
+
+def csv_source_dag(*, dag_id: str, doc: str, tags: list[str], asset, bronze: str, silver: str):
+    """The DAG of a CSV-extract source (case records, resident registry):
+    ``load_reference`` → ``landing_to_bronze`` → ``bronze_to_silver`` (updates ``asset``),
+    for one landing day or a range (params ``landing_date`` .. ``landing_date_to``).
+
+    ``bronze`` and ``silver`` name the job functions as ``"module:function"``; each is called
+    as ``f(spark, [dates])`` (bronze also with the run id) and imported only when the task
+    runs, so parsing the DAG file stays light.
+    """
+    from airflow.sdk import Param, dag, task
+
+    def _call(target: str, app_name: str, *args):
+        import importlib
+
+        from spark_jobs.session import get_spark
+
+        module, func = target.split(":")
+        return getattr(importlib.import_module(module), func)(get_spark(app_name), *args)
+
+    def _dates(days: list[str]) -> list[dt.date]:
+        return [dt.date.fromisoformat(d) for d in days]
+
+    @dag(
+        dag_id=dag_id,
+        schedule=daily_at(0),   # 00:00 local: load the day that just ended
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        params={
+            "landing_date": Param(None, type=["null", "string"], format="date",
+                                  description="landing day to load (YYYY-MM-DD); empty = yesterday"),
+            "landing_date_to": Param(None, type=["null", "string"], format="date",
+                                     description="last landing day of a range (inclusive); empty = one day"),
+        },
+        tags=tags,
+        doc_md=doc,
+    )
+    def source_dag():
+        @task(max_active_tis_per_dag=1)
+        def load_reference(params=None, logical_date=None) -> list[str]:
+            days = landing_dates(params, logical_date)
+            _call("spark_jobs.reference.admin_units:run", "reference_admin_units")
+            return [d.isoformat() for d in days]
+
+        @task(max_active_tis_per_dag=1)
+        def landing_to_bronze(days: list[str], run_id=None) -> dict:
+            return _call(bronze, f"{dag_id}_bronze", _dates(days), run_id)
+
+        @task(max_active_tis_per_dag=1, outlets=[asset])
+        def bronze_to_silver(days: list[str]) -> dict:
+            return _call(silver, f"{dag_id}_silver", _dates(days))
+
+        days = load_reference()
+        landing_to_bronze(days) >> bronze_to_silver(days)
+
+    return source_dag()

@@ -1,9 +1,7 @@
-"""Case records (crime reports and cases): landing → bronze → silver (Spark)."""
+"""Case records (crime reports and cases): landing → bronze → silver (Spark), an Airflow DAG."""
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, task
-
-from antt.airflow_support import DEFAULT_ARGS, SILVER_CASE_RECORDS, daily_at, landing_dates
+from antt.airflow_support import SILVER_CASE_RECORDS, csv_source_dag
 
 DOC = """
 ### Case records (case_records)
@@ -31,52 +29,11 @@ Updates the `silver.case_records` Asset, which triggers **gold_marts**.
 Re-running is safe.
 """
 
-
-@dag(
+csv_source_dag(
     dag_id="case_records",
-    schedule=daily_at(0),   # 00:00 local: load the day that just ended
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
-    params={
-        "landing_date": Param(None, type=["null", "string"], format="date",
-                              description="landing day to load (YYYY-MM-DD); empty = yesterday"),
-        "landing_date_to": Param(None, type=["null", "string"], format="date",
-                                 description="last landing day of a range (inclusive); empty = one day"),
-    },
+    doc=DOC,
     tags=["cases", "bronze", "silver"],
-    doc_md=DOC,
+    asset=SILVER_CASE_RECORDS,
+    bronze="spark_jobs.cases.bronze:run",
+    silver="spark_jobs.cases.silver:run",
 )
-def case_records():
-    @task(max_active_tis_per_dag=1)
-    def load_reference(params=None, logical_date=None) -> list[str]:
-        from spark_jobs.reference import admin_units
-        from spark_jobs.session import get_spark
-
-        days = landing_dates(params, logical_date)
-        admin_units.run(get_spark("reference_admin_units"))
-        return [d.isoformat() for d in days]
-
-    @task(max_active_tis_per_dag=1)
-    def landing_to_bronze(days: list[str], run_id=None) -> dict:
-        import datetime as dt
-
-        from spark_jobs.cases import bronze
-        from spark_jobs.session import get_spark
-
-        return bronze.run(get_spark("cases_bronze"), [dt.date.fromisoformat(d) for d in days], run_id)
-
-    @task(max_active_tis_per_dag=1, outlets=[SILVER_CASE_RECORDS])
-    def bronze_to_silver(days: list[str]) -> dict:
-        import datetime as dt
-
-        from spark_jobs.cases import silver
-        from spark_jobs.session import get_spark
-
-        return silver.run(get_spark("cases_silver"), [dt.date.fromisoformat(d) for d in days])
-
-    days = load_reference()
-    landing_to_bronze(days) >> bronze_to_silver(days)
-
-
-case_records()

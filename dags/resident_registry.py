@@ -1,9 +1,7 @@
-"""Resident registry (cư trú): landing → bronze → silver (Spark), PII pseudonymised."""
+"""Resident registry (cư trú): landing → bronze → silver (Spark), PII pseudonymised; an Airflow DAG."""
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, task
-
-from antt.airflow_support import DEFAULT_ARGS, SILVER_RESIDENT_REGISTRY, daily_at, landing_dates
+from antt.airflow_support import SILVER_RESIDENT_REGISTRY, csv_source_dag
 
 DOC = """
 ### Resident registry (resident_registry)
@@ -28,52 +26,11 @@ Updates the `silver.resident_registry` Asset, which triggers **gold_marts**.
 A scheduled run (00:00 Asia/Ho_Chi_Minh) loads the day that just ended. Re-running is safe.
 """
 
-
-@dag(
+csv_source_dag(
     dag_id="resident_registry",
-    schedule=daily_at(0),   # 00:00 local: load the day that just ended
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
-    params={
-        "landing_date": Param(None, type=["null", "string"], format="date",
-                              description="landing day to load (YYYY-MM-DD); empty = yesterday"),
-        "landing_date_to": Param(None, type=["null", "string"], format="date",
-                                 description="last landing day of a range (inclusive); empty = one day"),
-    },
+    doc=DOC,
     tags=["registry", "bronze", "silver", "pii"],
-    doc_md=DOC,
+    asset=SILVER_RESIDENT_REGISTRY,
+    bronze="spark_jobs.registry.jobs:load_bronze",
+    silver="spark_jobs.registry.jobs:load_silver",
 )
-def resident_registry():
-    @task(max_active_tis_per_dag=1)
-    def load_reference(params=None, logical_date=None) -> list[str]:
-        from spark_jobs.reference import admin_units
-        from spark_jobs.session import get_spark
-
-        days = landing_dates(params, logical_date)
-        admin_units.run(get_spark("reference_admin_units"))
-        return [d.isoformat() for d in days]
-
-    @task(max_active_tis_per_dag=1)
-    def landing_to_bronze(days: list[str], run_id=None) -> dict:
-        import datetime as dt
-
-        from spark_jobs.registry import jobs
-        from spark_jobs.session import get_spark
-
-        return jobs.load_bronze(get_spark("registry_bronze"), [dt.date.fromisoformat(d) for d in days], run_id)
-
-    @task(max_active_tis_per_dag=1, outlets=[SILVER_RESIDENT_REGISTRY])
-    def bronze_to_silver(days: list[str]) -> dict:
-        import datetime as dt
-
-        from spark_jobs.registry import jobs
-        from spark_jobs.session import get_spark
-
-        return jobs.load_silver(get_spark("registry_silver"), [dt.date.fromisoformat(d) for d in days])
-
-    days = load_reference()
-    landing_to_bronze(days) >> bronze_to_silver(days)
-
-
-resident_registry()
