@@ -19,25 +19,32 @@ def ensure_schema(spark: SparkSession, *schemas: str) -> None:
 
 
 def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: list[str],
-                     prune: str | None = None) -> int:
+                     prune: str | None = None, delete_stale: bool = False) -> int:
     """Insert the rows of ``source`` whose ``keys`` are not yet in ``target``; return how many.
 
     An insert-only MERGE: re-running with the same source adds nothing, and two writers of
     the same rows conflict in Delta's log instead of both appending. ``prune`` is an extra
     literal predicate on the target (its partition column) so only touched partitions are
-    read.
+    read. ``delete_stale`` (needs ``prune``) also deletes the target rows inside ``prune``
+    that the source no longer has — for a quarantine, whose rows leave once a replay after
+    a fix lets them through.
     """
+    if delete_stale and not prune:
+        raise ValueError("delete_stale needs a prune predicate: it would empty the whole table")
     view = f"_src_{uuid.uuid4().hex[:12]}"
     source.createOrReplaceTempView(view)
     cond = " AND ".join(f"t.{k} <=> s.{k}" for k in keys)
     if prune:
         cond = f"({prune}) AND {cond}"
+    stale = f" WHEN NOT MATCHED BY SOURCE AND ({prune}) THEN DELETE" if delete_stale else ""
     try:
         metrics = spark.sql(
-            f"MERGE INTO {target} t USING {view} s ON {cond} WHEN NOT MATCHED THEN INSERT *"
+            f"MERGE INTO {target} t USING {view} s ON {cond} WHEN NOT MATCHED THEN INSERT *{stale}"
         ).collect()
     finally:
         spark.catalog.dropTempView(view)
+    if metrics and delete_stale and int(metrics[0]["num_deleted_rows"]):
+        log(f"{target}: {fmt(int(metrics[0]['num_deleted_rows']))} rows no longer rejected, removed")
     return int(metrics[0]["num_inserted_rows"]) if metrics else 0
 
 

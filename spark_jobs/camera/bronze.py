@@ -3,11 +3,19 @@
 Bronze is append-only and idempotent per file line: a file already loaded is skipped,
 and the load is an insert-only MERGE on (landing_date, source_file, line_no), so loading
 the same files twice — or two overlapping runs — adds nothing.
+
+A file Spark cannot read whole is not lost and does not stop the load: it is read again
+here in Python, its complete lines land as usual and one marker row says what was wrong
+(``read_error``): ``EMPTY_FILE`` (zero bytes, or no line), ``CORRUPT_FILE`` (not a gzip
+stream, or corrupt inside it — lines before the damage are kept) or ``TRUNCATED_FILE``
+(the stream ends early; the last, partial line is the marker's ``raw``). Silver sends the
+marker rows to quarantine with that reason.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import zlib
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
@@ -24,7 +32,8 @@ CREATE TABLE IF NOT EXISTS {config.BRONZE_CAMERA_EVENTS} (
   line_no      INT     COMMENT '1-based line number in the decompressed file',
   raw          STRING  COMMENT 'the line exactly as the camera platform wrote it',
   ingested_at  TIMESTAMP,
-  ingest_run   STRING  COMMENT 'Airflow run id (or manual-...) that loaded the line'
+  ingest_run   STRING  COMMENT 'Airflow run id (or manual-...) that loaded the line',
+  read_error   STRING  COMMENT 'NULL, or why the file could not be read whole (EMPTY_FILE, CORRUPT_FILE, TRUNCATED_FILE: detail)'
 ) USING DELTA
 PARTITIONED BY (landing_date)
 COMMENT 'Camera plate reads as landed: one row per line of each gzip JSON-lines file'
@@ -40,10 +49,14 @@ def landing_files(landing_root: Path, landing_date: dt.date) -> list[Path]:
 
 
 def read_files(spark: SparkSession, paths: list[Path]) -> DataFrame:
-    """One row per file: (file_path URI, whole decompressed text)."""
+    """One row per readable file: (file_path URI, whole decompressed text).
+
+    A file Spark cannot decompress (corrupt or truncated gzip) is skipped here rather than
+    failing the load; :func:`salvage` reads it afterwards.
+    """
     return (
-        spark.read.option("wholetext", "true")
-        .text([str(p) for p in paths])
+        spark.read.option("ignoreCorruptFiles", "true")
+        .text([str(p) for p in paths], wholetext=True)
         .select(F.col("_metadata.file_path").alias("file_path"), F.col("value").alias("text"))
     )
 
@@ -52,13 +65,17 @@ def read_files(spark: SparkSession, paths: list[Path]) -> DataFrame:
 
 # The file's path below the landing root, whatever the scheme (file:, s3a:) in front.
 SOURCE_FILE_RE = r"(camera/events/dt=[^/]+/hh=[^/]+/[^/]+)$"
+READ_ERRORS = ("EMPTY_FILE", "CORRUPT_FILE", "TRUNCATED_FILE")
+BRONZE_COLUMNS = "landing_date date, source_file string, line_no int, raw string, " \
+                 "ingested_at timestamp, ingest_run string, read_error string"
 
 
 def split_lines(files: DataFrame, landing_date: dt.date, run_id: str) -> DataFrame:
-    """Explode each file's text into numbered lines; blank lines (the final newline) drop."""
+    """Explode each file's text into numbered lines (LF or CRLF ends); blank lines drop but
+    keep their number, so ``line_no`` is the line of the file an editor shows."""
     lines = files.select(
         F.regexp_extract("file_path", SOURCE_FILE_RE, 1).alias("source_file"),
-        F.posexplode(F.split(F.col("text"), "\n")).alias("pos", "raw"),
+        F.posexplode(F.split(F.col("text"), "\r?\n")).alias("pos", "raw"),
     )
     return (
         lines.where(F.trim(F.col("raw")) != "")
@@ -69,8 +86,62 @@ def split_lines(files: DataFrame, landing_date: dt.date, run_id: str) -> DataFra
             "raw",
             F.current_timestamp().alias("ingested_at"),
             F.lit(run_id).alias("ingest_run"),
+            F.lit(None).cast("string").alias("read_error"),
         )
     )
+
+
+def salvage(path: Path, chunk: int = 1 << 16) -> list[tuple[int, str | None, str | None]]:
+    """(line_no, raw, read_error) for a file Spark could not read: every complete line as
+    usual, plus one marker row saying what was wrong (see the module doc)."""
+    data = path.read_bytes()
+    size = len(data)
+    if not data:
+        return [(0, None, "EMPTY_FILE: zero-byte file")]
+    out, error = bytearray(), None
+    d = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    pos = 0
+    try:
+        while pos < len(data):
+            out += d.decompress(data[pos:pos + chunk])
+            pos += chunk
+            if d.eof and d.unused_data:            # a further gzip member follows
+                rest, d = d.unused_data, zlib.decompressobj(zlib.MAX_WBITS | 16)
+                data, pos = rest, 0
+        if not d.eof:
+            error = (f"TRUNCATED_FILE: gzip stream ends early ({size:,} bytes "
+                     f"read, {len(out):,} bytes decompressed)")
+    except zlib.error as exc:
+        kind = "CORRUPT_FILE: not a gzip stream" if not out else "CORRUPT_FILE: damaged gzip data"
+        error = f"{kind} ({exc}; {len(out):,} bytes decompressed before it)"
+    parts = bytes(out).split(b"\n")
+    tail = parts.pop() if error else None          # the bytes after the last newline
+    rows: list[tuple[int, str | None, str | None]] = []
+    for i, line in enumerate(parts, start=1):
+        text = line.rstrip(b"\r").decode("utf-8", "replace")
+        if text.strip():
+            rows.append((i, text, None))
+    if error:
+        at = len(parts) + 1 if out else 0          # line 0: the file as a whole
+        rows.append((at, (tail or b"").decode("utf-8", "replace") or None, error))
+    elif not rows:
+        rows.append((0, None, "EMPTY_FILE: no line in the file"))
+    return rows
+
+
+def salvaged_rows(spark: SparkSession, paths: list[Path], landing_root: Path,
+                  landing_date: dt.date, run_id: str) -> DataFrame:
+    now = dt.datetime.now()
+    rows = [(landing_date, p.relative_to(landing_root).as_posix(), n, raw, now, run_id, err)
+            for p in paths for n, raw, err in salvage(p)]
+    return spark.createDataFrame(rows, BRONZE_COLUMNS)
+
+
+def ensure_table(spark: SparkSession) -> None:
+    spark.sql(BRONZE_DDL)
+    # tables made before read_error existed
+    if "read_error" not in spark.table(config.BRONZE_CAMERA_EVENTS).columns:
+        spark.sql(f"ALTER TABLE {config.BRONZE_CAMERA_EVENTS} ADD COLUMNS (read_error STRING)")
 
 
 # --- load ----------------------------------------------------------------------------
@@ -78,7 +149,7 @@ def split_lines(files: DataFrame, landing_date: dt.date, run_id: str) -> DataFra
 def run(spark: SparkSession, landing_date: dt.date, run_id: str) -> dict[str, int]:
     cfg = config.settings()
     ensure_schema(spark, "bronze")
-    spark.sql(BRONZE_DDL)
+    ensure_table(spark)
     root = cfg.camera_events_landing
     files = landing_files(root, landing_date)
     done = loaded_files(spark, config.BRONZE_CAMERA_EVENTS, landing_date)
@@ -86,15 +157,23 @@ def run(spark: SparkSession, landing_date: dt.date, run_id: str) -> dict[str, in
     log(f"bronze camera_events {landing_date}: {fmt(len(files))} landing files, "
         f"{fmt(len(files) - len(todo))} already loaded, {fmt(len(todo))} to load")
     if not todo:
-        return {"files": 0, "lines": 0, "inserted": 0}
+        return {"files": 0, "inserted": 0, "unreadable_files": 0}
+    keys = ["landing_date", "source_file", "line_no"]
+    prune = f"t.landing_date = DATE'{landing_date.isoformat()}'"
     batch = split_lines(read_files(spark, todo), landing_date, run_id)
-    inserted = merge_insert_new(
-        spark, batch, config.BRONZE_CAMERA_EVENTS, ["landing_date", "source_file", "line_no"],
-        prune=f"t.landing_date = DATE'{landing_date.isoformat()}'",
-    )
+    inserted = merge_insert_new(spark, batch, config.BRONZE_CAMERA_EVENTS, keys, prune=prune)
+    # Files that gave no line: empty, corrupt or truncated. Read them again, keep what is whole.
+    now_loaded = loaded_files(spark, config.BRONZE_CAMERA_EVENTS, landing_date)
+    unreadable = [p for p in todo if p.relative_to(cfg.landing_dir).as_posix() not in now_loaded]
+    if unreadable:
+        rows = salvaged_rows(spark, unreadable, cfg.landing_dir, landing_date, run_id)
+        inserted += merge_insert_new(spark, rows, config.BRONZE_CAMERA_EVENTS, keys, prune=prune)
+        for r in rows.where(F.col("read_error").isNotNull()).collect():
+            log(f"bronze camera_events {landing_date}: {r['source_file']} line {r['line_no']}: "
+                f"{r['read_error']}")
     log(f"bronze camera_events {landing_date}: {fmt(inserted)} lines inserted "
-        f"from {fmt(len(todo))} files")
-    return {"files": len(todo), "inserted": inserted}
+        f"from {fmt(len(todo))} files ({fmt(len(unreadable))} not readable whole)")
+    return {"files": len(todo), "inserted": inserted, "unreadable_files": len(unreadable)}
 
 
 def main(argv: list[str] | None = None) -> None:

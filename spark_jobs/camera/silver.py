@@ -2,12 +2,19 @@
 
 Each bronze line ends in exactly one place:
   * ``silver.camera_events`` — the first valid copy of each ``event_id``;
-  * counted as a duplicate — a later copy (vendor resend) of an event already kept;
+  * counted as a duplicate — a later identical copy (vendor resend) of an event already kept;
   * ``quarantine.camera_events`` — with ONE reason code, checked in this order:
-    MALFORMED_JSON, MISSING_FIELD, BAD_TIMESTAMP, UNKNOWN_CAMERA, UNREADABLE_PLATE,
-    OUT_OF_RANGE, BAD_VIOLATION_CODE.
+    EMPTY_FILE, CORRUPT_FILE, TRUNCATED_FILE (marker rows of files bronze could not read
+    whole), BAD_ENCODING, MALFORMED_JSON, MISSING_FIELD, BAD_TIMESTAMP, FUTURE_TIMESTAMP,
+    UNKNOWN_CAMERA, UNREADABLE_PLATE, OUT_OF_RANGE, BAD_VIOLATION_CODE, and for a valid line
+    whose ``event_id`` was already kept with other content, DUPLICATE_CONFLICT (the first
+    landed copy stays in silver; the conflicting one waits here for a person to decide).
+Normalised on the way, not rejected: a UTF-8 byte-order mark, CRLF line ends, plates in
+lower case or with spaces, numbers sent as JSON strings ("42.5").
 Every run prints the reconciliation ``bronze = new + already in silver + duplicates +
-quarantined``; both writes are insert-only MERGEs, so a re-run changes nothing.
+quarantined``. Silver is an insert-only MERGE; the quarantine MERGE also removes the rows
+of the landing date that pass now, so replaying a day after a fix (``python -m
+spark_jobs.quarantine replay``) moves them to silver. A re-run changes nothing.
 """
 from __future__ import annotations
 
@@ -24,8 +31,16 @@ from spark_jobs.session import get_spark
 
 VIOLATION_CODES = ("RED_LIGHT", "SPEEDING", "WRONG_LANE", "WRONG_WAY", "NO_HELMET",
                    "ILLEGAL_PARKING")
-REASONS = ("MALFORMED_JSON", "MISSING_FIELD", "BAD_TIMESTAMP", "UNKNOWN_CAMERA",
-           "UNREADABLE_PLATE", "OUT_OF_RANGE", "BAD_VIOLATION_CODE")
+FILE_REASONS = ("EMPTY_FILE", "CORRUPT_FILE", "TRUNCATED_FILE")
+REASONS = (*FILE_REASONS, "BAD_ENCODING", "MALFORMED_JSON", "MISSING_FIELD", "BAD_TIMESTAMP",
+           "FUTURE_TIMESTAMP", "UNKNOWN_CAMERA", "UNREADABLE_PLATE", "OUT_OF_RANGE",
+           "BAD_VIOLATION_CODE", "DUPLICATE_CONFLICT")
+# An event may be stamped at most this long after the end of the day it landed under
+# (camera clocks drift; a file of day D holds reads of day D and earlier).
+FUTURE_TOLERANCE = "INTERVAL 1 HOUR"
+# What makes two copies of an event_id the same event (resend) or a conflict.
+CONTENT_COLUMNS = ("camera_id", "event_time", "plate", "vehicle_type", "lane", "speed_kmh",
+                   "confidence", "violation_code")
 # Vietnamese plates: 30A-123.45, 29B1-234.56, 30A-1234 (older 4-digit series).
 PLATE_RE = r"^[0-9]{2}[A-Z]{1,2}[0-9]?-([0-9]{3}\.[0-9]{2}|[0-9]{4})$"
 # ISO 8601 with a zone: the platform must say which clock it used.
@@ -93,11 +108,15 @@ def _blank(c: Column) -> Column:
 
 def parse(bronze: DataFrame) -> DataFrame:
     """Parse each raw line; add typed columns (NULL where the text does not convert)."""
-    j = F.from_json("raw", RAW_SCHEMA,
+    if "read_error" not in bronze.columns:      # bronze rows made before read_error existed
+        bronze = bronze.withColumn("read_error", F.lit(None).cast("string"))
+    text = F.regexp_replace("raw", "^\uFEFF", "")   # a UTF-8 byte-order mark is not content
+    j = F.from_json(text, RAW_SCHEMA,
                     {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": "_corrupt"})
-    p = bronze.withColumn("j", j)
+    p = bronze.withColumn("j", j).withColumn("_text", text)
     return p.select(
         *bronze.columns,
+        F.col("_text"),
         F.col("j").alias("j"),
         F.trim("j.event_id").alias("event_id"),
         F.trim("j.camera_id").alias("camera_id"),
@@ -116,8 +135,12 @@ def classify(parsed: DataFrame, cameras: DataFrame) -> DataFrame:
     cams = cameras.select(F.col("camera_id").alias("_cam_id"), "commune_code")
     df = parsed.join(cams, parsed["camera_id"] == cams["_cam_id"], "left")
     j = F.col("j")
+    read_error = F.split(F.col("read_error"), ":")[0]
     rules: list[tuple[str, Column, Column]] = [
-        ("MALFORMED_JSON", j.isNull() | j["_corrupt"].isNotNull() | ~F.trim("raw").startswith("{"),
+        *[(code, read_error == code, F.col("read_error")) for code in FILE_REASONS],
+        ("BAD_ENCODING", F.col("raw").contains("\ufffd"),
+         F.lit("line is not valid UTF-8 (undecodable bytes shown as U+FFFD)")),
+        ("MALFORMED_JSON", j.isNull() | j["_corrupt"].isNotNull() | ~F.trim("_text").startswith("{"),
          F.lit("line is not a JSON object")),
         ("MISSING_FIELD", _blank(j["event_id"]) | _blank(j["camera_id"]) | _blank(j["event_time"]),
          F.concat_ws(", ", F.when(_blank(j["event_id"]), F.lit("event_id")),
@@ -125,15 +148,21 @@ def classify(parsed: DataFrame, cameras: DataFrame) -> DataFrame:
                      F.when(_blank(j["event_time"]), F.lit("event_time")))),
         ("BAD_TIMESTAMP", F.col("event_time").isNull() | ~F.trim(j["event_time"]).rlike(ZONED_TS_RE),
          F.concat(F.lit("event_time not ISO 8601 with a zone: "), j["event_time"])),
+        ("FUTURE_TIMESTAMP",
+         F.col("event_time") > F.date_add("landing_date", 1).cast("timestamp") + F.expr(FUTURE_TOLERANCE),
+         F.concat(F.lit("event_time "), j["event_time"], F.lit(" is after the end of landing day "),
+                  F.col("landing_date").cast("string"))),
         ("UNKNOWN_CAMERA", F.col("_cam_id").isNull(),
          F.concat(F.lit("camera not in registry: "), F.col("camera_id"))),
         ("UNREADABLE_PLATE", F.col("plate").isNull() | ~F.col("plate").rlike(PLATE_RE),
          F.concat(F.lit("plate: "), F.coalesce(j["plate"], F.lit("<null>")))),
         ("OUT_OF_RANGE",
          F.col("confidence").isNull() | (F.col("confidence") < 0) | (F.col("confidence") > 1)
-         | F.col("speed_kmh").isNull() | (F.col("speed_kmh") < 0),
+         | F.col("speed_kmh").isNull() | (F.col("speed_kmh") < 0)
+         | (j["lane"].isNotNull() & (F.col("lane").isNull() | (F.col("lane") < 1))),
          F.concat(F.lit("confidence="), F.coalesce(j["confidence"], F.lit("<null>")),
-                  F.lit(" speed_kmh="), F.coalesce(j["speed_kmh"], F.lit("<null>")))),
+                  F.lit(" speed_kmh="), F.coalesce(j["speed_kmh"], F.lit("<null>")),
+                  F.lit(" lane="), F.coalesce(j["lane"], F.lit("<null>")))),
         ("BAD_VIOLATION_CODE",
          F.col("violation_code").isNotNull() & ~F.col("violation_code").isin(*VIOLATION_CODES),
          F.concat(F.lit("violation: "), j["violation"])),
@@ -144,6 +173,11 @@ def classify(parsed: DataFrame, cameras: DataFrame) -> DataFrame:
         reason = F.when(cond, F.lit(code)).otherwise(reason)
         detail = F.when(cond, text).otherwise(detail)
     return df.withColumn("reason_code", reason).withColumn("reason_detail", detail).drop("_cam_id")
+
+
+def content_hash(df: DataFrame) -> Column:
+    """One value per distinct event content (see CONTENT_COLUMNS); NULLs are told apart."""
+    return F.sha2(F.to_json(F.struct(*[F.col(c) for c in CONTENT_COLUMNS])), 256)
 
 
 def valid_events(classified: DataFrame) -> DataFrame:
@@ -158,10 +192,22 @@ def valid_events(classified: DataFrame) -> DataFrame:
     )
 
 
+def rank_copies(valid: DataFrame) -> DataFrame:
+    """Number the copies of each event_id in landing order (file, then line) and say whether
+    each has the first copy's content: ``_n`` = 1 is the event, a later copy with the same
+    content a duplicate, one with other content a conflict (``_first_at`` names the first)."""
+    w = Window.partitionBy("event_id").orderBy("landing_date", "source_file", "line_no")
+    return (
+        valid.withColumn("_content", content_hash(valid))
+        .withColumn("_n", F.row_number().over(w))
+        .withColumn("_first_content", F.first("_content").over(w))
+        .withColumn("_first_at", F.first(F.concat_ws(":", "source_file", F.col("line_no").cast("string"))).over(w))
+    )
+
+
 def first_copy(valid: DataFrame) -> DataFrame:
     """Keep the first landed copy of each event_id (file order, then line order)."""
-    w = Window.partitionBy("event_id").orderBy("landing_date", "source_file", "line_no")
-    return valid.withColumn("_n", F.row_number().over(w)).where("_n = 1").drop("_n")
+    return rank_copies(valid).where("_n = 1").drop("_n", "_content", "_first_content", "_first_at")
 
 
 def quarantined(classified: DataFrame) -> DataFrame:
@@ -169,6 +215,15 @@ def quarantined(classified: DataFrame) -> DataFrame:
         "landing_date", "source_file", "line_no", "reason_code", "reason_detail", "raw",
         "ingested_at", F.current_timestamp().alias("quarantined_at"),
     )
+
+
+def conflicts(copies: DataFrame, bronze: DataFrame, detail: Column) -> DataFrame:
+    """Quarantine rows for copies in conflict, with the raw line from bronze."""
+    return copies.select("landing_date", "source_file", "line_no", detail.alias("reason_detail")).join(
+        bronze.select("landing_date", "source_file", "line_no", "raw", "ingested_at"),
+        ["landing_date", "source_file", "line_no"],
+    ).select("landing_date", "source_file", "line_no", F.lit("DUPLICATE_CONFLICT").alias("reason_code"),
+             "reason_detail", "raw", "ingested_at", F.current_timestamp().alias("quarantined_at"))
 
 
 # --- load ----------------------------------------------------------------------------
@@ -190,17 +245,37 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     if total == 0:
         log(f"silver camera_events {landing_date}: no bronze rows for this landing date")
         return {"bronze": 0}
-    keep = first_copy(valid_events(classified))
-    dates = sorted(r["event_date"] for r in keep.select("event_date").distinct().collect())
+    ranked = rank_copies(valid_events(classified))
+    cols = [c for c in ranked.columns if not c.startswith("_")]
+    first = ranked.where("_n = 1")
+    in_batch_conflict = ranked.where("_n > 1 AND _content <> _first_content")
+    dates = sorted(r["event_date"] for r in first.select("event_date").distinct().collect())
+    # a first copy whose event_id silver already holds (from an earlier landing day) with other content
+    held = (spark.table(config.SILVER_CAMERA_EVENTS).where(F.col("event_date").isin(dates))
+            .select("event_date", "event_id", content_hash(spark.table(config.SILVER_CAMERA_EVENTS)).alias("_held"),
+                    F.concat_ws(":", "source_file", F.col("line_no").cast("string")).alias("_held_at")))
+    checked = first.join(held, ["event_date", "event_id"], "left")
+    prior_conflict = checked.where("_held IS NOT NULL AND _held <> _content")
+    keep = checked.where("_held IS NULL OR _held = _content").select(*cols)
+    conflict_rows = conflicts(
+        in_batch_conflict, bronze,
+        F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" first landed at "), F.col("_first_at"),
+                 F.lit(" with other content"))).unionByName(conflicts(
+        prior_conflict, bronze,
+        F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" already in silver from "), F.col("_held_at"),
+                 F.lit(" with other content"))))
+    n_conflicts = conflict_rows.count()
+    if n_conflicts:
+        counts["DUPLICATE_CONFLICT"] = n_conflicts
     distinct = keep.count()
     inserted = merge_insert_new(
         spark, keep, config.SILVER_CAMERA_EVENTS, ["event_date", "event_id"],
         prune=f"t.event_date IN ({sql_date_list(dates)})",
     )
     q_new = merge_insert_new(
-        spark, quarantined(classified), config.QUARANTINE_CAMERA_EVENTS,
+        spark, quarantined(classified).unionByName(conflict_rows), config.QUARANTINE_CAMERA_EVENTS,
         ["landing_date", "source_file", "line_no"],
-        prune=f"t.landing_date = DATE'{landing_date.isoformat()}'",
+        prune=f"t.landing_date = DATE'{landing_date.isoformat()}'", delete_stale=True,
     )
     # Check against what the tables now hold, not against our own arithmetic.
     in_silver = (
@@ -213,7 +288,7 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         spark.table(config.QUARANTINE_CAMERA_EVENTS)
         .where(F.col("landing_date") == F.lit(landing_date)).count()
     )
-    dups = valid - distinct
+    dups = valid - distinct - n_conflicts
     result = {
         "bronze": total, "valid": valid, "new": inserted, "already": distinct - inserted,
         "duplicates": dups, "quarantined": in_quarantine, "quarantine_new": q_new,

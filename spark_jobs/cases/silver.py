@@ -3,10 +3,14 @@
 Each bronze record (one CDC row) ends in exactly one place:
   * ``silver.case_record_versions`` — the first landed copy of each (record_id, record_version),
     typed and conformed to the current communes;
-  * counted as a duplicate — a later copy of a version already kept (the source resends rows);
+  * counted as a duplicate — a later identical copy of a version already kept (the source
+    resends rows);
   * ``quarantine.case_records`` — with ONE reason code, checked in this order:
     MALFORMED_ROW, MISSING_FIELD, BAD_TIMESTAMP, BAD_VALUE, UNKNOWN_ARTICLE,
-    UNKNOWN_COMMUNE, UNKNOWN_UNIT.
+    UNKNOWN_COMMUNE, UNKNOWN_UNIT; and DUPLICATE_CONFLICT for a valid copy of a
+    (record_id, record_version) already kept with other content (the first stays).
+Free text (address, summary) is normalised to Unicode NFC: the same Vietnamese word typed
+with combining marks (NFD) and precomposed (NFC) is one string in silver.
 From the versions, ``silver.case_records`` holds the newest version of each record (MERGE
 upsert: a version replaces the row only when its number is higher, so rows arriving out of
 order never roll a record back) and ``silver.case_status_history`` one row per status a
@@ -36,7 +40,8 @@ from spark_jobs.common import date_range, ensure_schema, fmt, log, merge_insert_
 KINDS = ("TO_GIAC", "TIN_BAO", "KIEN_NGHI_KHOI_TO")
 STATUSES = ("RECEIVED", "VERIFYING", "PROSECUTED", "NOT_PROSECUTED", "CLEARED", "SUSPENDED")
 REASONS = ("MALFORMED_ROW", "MISSING_FIELD", "BAD_TIMESTAMP", "BAD_VALUE", "UNKNOWN_ARTICLE",
-           "UNKNOWN_COMMUNE", "UNKNOWN_UNIT")
+           "UNKNOWN_COMMUNE", "UNKNOWN_UNIT", "DUPLICATE_CONFLICT")
+FREE_TEXT = ("address", "summary")
 REQUIRED = ("record_id", "record_version", "changed_at", "record_kind", "article",
             "received_at", "receiving_unit_code", "location_commune_code", "status", "status_at")
 TIMESTAMPS = ("changed_at", "received_at", "incident_at", "status_at", "prosecuted_at",
@@ -131,12 +136,19 @@ def _blank(c: Column) -> Column:
     return c.isNull() | (F.trim(c) == "")
 
 
+def nfc(c: Column) -> Column:
+    """Unicode NFC, in the JVM (ICU4J ships with Spark: ``Normalizer.compose(s, false)``)."""
+    return F.when(c.isNotNull(), F.call_function("reflect", F.lit("com.ibm.icu.text.Normalizer"),
+                                                 F.lit("compose"), c, F.lit(False)))
+
+
 def parse(bronze: DataFrame) -> DataFrame:
     """Raw JSON → text fields ``t_<name>`` (NULL when absent) and typed columns."""
     fields = set(TEXT) | set(TIMESTAMPS)
     js = F.when(~F.col("malformed"), F.from_json("raw", "map<string,string>"))
     p = bronze.withColumn("_m", js)
-    text = [F.nullif(F.trim(F.col("_m")[f]), F.lit("")).alias(f"t_{f}") for f in sorted(fields)]
+    text = [F.nullif(F.trim(nfc(F.col("_m")[f]) if f in FREE_TEXT else F.col("_m")[f]), F.lit("")).alias(f"t_{f}")
+            for f in sorted(fields)]
     p = p.select(*bronze.columns, "_m", *text)
     typed = [
         F.expr("try_cast(t_record_version AS INT)").alias("record_version"),
@@ -220,9 +232,9 @@ def classify(parsed: DataFrame, legacy_codes: DataFrame, current_codes: DataFram
     return df.withColumn("reason_code", reason).withColumn("reason_detail", detail).drop("_known_commune")
 
 
-def versions(conformed: DataFrame) -> DataFrame:
-    """Silver shape; the first landed copy of each (record_id, record_version)."""
-    shaped = conformed.select(
+def shape(conformed: DataFrame) -> DataFrame:
+    """Valid, conformed rows in the silver shape (every copy)."""
+    return conformed.select(
         F.col("t_record_id").alias("record_id"), "record_version", F.col("t_op").alias("op"),
         "changed_at", F.col("t_record_kind").alias("record_kind"), "article", "received_at",
         "received_date", "incident_at", F.col("t_receiving_unit_code").alias("receiving_unit_code"),
@@ -235,8 +247,29 @@ def versions(conformed: DataFrame) -> DataFrame:
         "vehicle_plate", "landing_date", "source_file", "record_no", "ingested_at",
         F.current_timestamp().alias("processed_at"),
     )
+
+
+def versions(conformed: DataFrame) -> DataFrame:
+    """Silver shape; the first landed copy of each (record_id, record_version)."""
+    return rank_copies(shape(conformed)).where("_n = 1").select(*VERSION_COLS)
+
+
+# what makes two copies of a (record_id, record_version) the same row or a conflict
+CONTENT_EXCLUDED = ("landing_date", "source_file", "record_no", "ingested_at", "processed_at")
+
+
+def content_hash(df: DataFrame) -> Column:
+    return F.sha2(F.to_json(F.struct(*[F.col(c) for c in VERSION_COLS if c not in CONTENT_EXCLUDED])), 256)
+
+
+def rank_copies(shaped: DataFrame) -> DataFrame:
+    """Copies of each (record_id, record_version) in landing order: ``_n`` = 1 is kept, a
+    later copy with the same content is a duplicate, one with other content a conflict."""
     w = Window.partitionBy("record_id", "record_version").orderBy(*ROW_KEY)
-    return shaped.withColumn("_n", F.row_number().over(w)).where("_n = 1").drop("_n").select(*VERSION_COLS)
+    return (shaped.withColumn("_content", content_hash(shaped))
+            .withColumn("_n", F.row_number().over(w))
+            .withColumn("_first_content", F.first("_content").over(w))
+            .withColumn("_first_at", F.first(F.concat_ws(":", "source_file", F.col("record_no").cast("string"))).over(w)))
 
 
 def latest(vers: DataFrame) -> DataFrame:
@@ -256,6 +289,31 @@ def quarantined(classified: DataFrame) -> DataFrame:
     return classified.where(F.col("reason_code").isNotNull()).select(
         *ROW_KEY, F.col("t_record_id").alias("record_id"), "reason_code", "reason_detail", "raw",
         "ingested_at", F.current_timestamp().alias("quarantined_at"))
+
+
+def conflicts(copies: DataFrame, bronze: DataFrame, detail: Column) -> DataFrame:
+    """Quarantine rows (DUPLICATE_CONFLICT) for conflicting copies, with their raw record."""
+    return copies.select(*ROW_KEY, "record_id", detail.alias("reason_detail")).join(
+        bronze.select(*ROW_KEY, "raw", "ingested_at"), ROW_KEY,
+    ).select(*ROW_KEY, "record_id", F.lit("DUPLICATE_CONFLICT").alias("reason_code"), "reason_detail",
+             "raw", "ingested_at", F.current_timestamp().alias("quarantined_at"))
+
+
+def split_copies(spark: SparkSession, ranked: DataFrame, bronze: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """(versions to keep, conflict quarantine rows): in-batch conflicts, and first copies
+    whose (record_id, record_version) silver already holds with other content."""
+    held_table = spark.table(config.SILVER_CASE_RECORD_VERSIONS)
+    held = held_table.select("record_id", "record_version", content_hash(held_table).alias("_held"),
+                             F.concat_ws(":", "source_file", F.col("record_no").cast("string")).alias("_held_at"))
+    checked = ranked.where("_n = 1").join(held, ["record_id", "record_version"], "left")
+    keep = checked.where("_held IS NULL OR _held = _content").select(*VERSION_COLS)
+    version = F.concat(F.col("record_id"), F.lit(" v"), F.col("record_version").cast("string"))
+    rows = conflicts(ranked.where("_n > 1 AND _content <> _first_content"), bronze,
+                     F.concat(version, F.lit(" first landed at "), F.col("_first_at"), F.lit(" with other content")),
+                     ).unionByName(conflicts(
+        checked.where("_held IS NOT NULL AND _held <> _content"), bronze,
+        F.concat(version, F.lit(" already in silver from "), F.col("_held_at"), F.lit(" with other content"))))
+    return keep, rows
 
 
 # --- load ----------------------------------------------------------------------------
@@ -286,16 +344,23 @@ def run(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> dict[str
             log(f"silver case_records {label}: no bronze rows for this landing date")
             return {"bronze": 0}
         valid = counts.get(None, 0)
-        vers = versions(conform(classified.where(F.col("reason_code").isNull()),
-                                spark.table(config.SILVER_REF_COMMUNE_CROSSWALK))).cache()
+        ranked = rank_copies(shape(conform(classified.where(F.col("reason_code").isNull()),
+                                           spark.table(config.SILVER_REF_COMMUNE_CROSSWALK))))
+        vers, conflict_rows = split_copies(spark, ranked, bronze)
+        vers = vers.cache()
+        conflict_rows = conflict_rows.cache()
+        n_conflicts = conflict_rows.count()
+        if n_conflicts:
+            counts["DUPLICATE_CONFLICT"] = n_conflicts
         distinct = vers.count()
         new_versions = merge_insert_new(spark, vers, config.SILVER_CASE_RECORD_VERSIONS,
                                         ["record_id", "record_version"])
         rec = merge_newer(spark, latest(vers), config.SILVER_CASE_RECORDS, "record_id")
         hist = merge_insert_new(spark, status_history(vers), config.SILVER_CASE_STATUS_HISTORY,
                                 ["record_id", "status", "status_at"])
-        q_new = merge_insert_new(spark, quarantined(classified), config.QUARANTINE_CASE_RECORDS,
-                                 ROW_KEY, prune=f"t.landing_date IN ({sql_date_list(dates)})")
+        q_new = merge_insert_new(spark, quarantined(classified).unionByName(conflict_rows),
+                                 config.QUARANTINE_CASE_RECORDS, ROW_KEY,
+                                 prune=f"t.landing_date IN ({sql_date_list(dates)})", delete_stale=True)
         # check against what the tables now hold
         in_silver = (spark.table(config.SILVER_CASE_RECORD_VERSIONS)
                      .join(vers.select("record_id", "record_version"), ["record_id", "record_version"],
@@ -306,7 +371,7 @@ def run(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> dict[str
             spark.table(config.SILVER_CASE_RECORDS), "record_id", "left_anti").count()
     finally:
         classified.unpersist()
-    dups = valid - distinct
+    dups = valid - distinct - n_conflicts
     ok = total == in_silver + dups + in_quarantine and lost == 0
     reasons = ", ".join(f"{k} {fmt(v)}" for k, v in sorted((k, v) for k, v in counts.items() if k))
     log(f"reconcile case_records {label}: bronze {fmt(total)} = versions {fmt(in_silver)}"

@@ -8,7 +8,9 @@ Which files
     ``<landing>/camera/events/dt=D/hh=*/``. Files or directories whose name starts with
     ``.`` or ``_`` are ignored (Spark's convention for hidden/temporary files). Files are
     read in sorted order of (date, hour, file name), lines in file order. Lines are split
-    on ``\\n``; a line that is empty or only whitespace is not a record and is not counted.
+    on ``\\n`` (a ``\\r`` before it is part of the line end); a line that is empty or only
+    whitespace is not a record and is not counted. A UTF-8 byte-order mark at the start of a
+    line is not content.
 
 Registry
     The set of ``camera_id`` values in ``<landing>/camera/registry/dt=D/cameras.csv`` over
@@ -17,13 +19,15 @@ Registry
 Validity — each line is either valid or invalid under exactly ONE reason, the first
 that applies in this order:
 
-    MALFORMED_JSON      the line is not UTF-8, or does not parse as JSON, or the JSON value
-                        is not an object.
+    BAD_ENCODING        the line is not valid UTF-8.
+    MALFORMED_JSON      the line does not parse as JSON, or the JSON value is not an object.
     MISSING_FIELD       ``event_id``, ``camera_id`` or ``event_time`` is absent, not a JSON
                         string, or empty after trimming spaces.
     BAD_TIMESTAMP       ``event_time`` is not ISO 8601 ``YYYY-MM-DDTHH:MM:SS[.f{1,6}]``
                         followed by ``Z`` or ``±HH:MM`` (an offset is required), or is not a
                         real calendar instant.
+    FUTURE_TIMESTAMP    ``event_time`` is more than one hour after the end (24:00 local) of
+                        the file's landing date ``D``.
     UNKNOWN_CAMERA      ``camera_id`` (exact, case-sensitive) is not in the registry.
     UNREADABLE_PLATE    ``plate`` absent/null/not a string, or, after trimming spaces and
                         upper-casing, matches neither ``^[0-9]{2}[A-Z][A-Z0-9]?-[0-9]{3}\\.[0-9]{2}$``
@@ -36,7 +40,9 @@ that applies in this order:
 
 Duplicates
     Among VALID lines, the first line seen per ``event_id`` (in the file/line order above)
-    is the event; every further valid line with the same ``event_id`` is a duplicate.
+    is the event; every further valid line with the same ``event_id`` and the same content
+    (camera, instant, normalised plate, speed, confidence, violation) is a duplicate, one
+    with other content is invalid as DUPLICATE_CONFLICT.
     Invalid lines never count as duplicates, and an event whose only valid copy is a
     resend is still a valid event.
 
@@ -57,8 +63,9 @@ from pathlib import Path
 from typing import Iterable
 
 REASONS = (
-    "MALFORMED_JSON", "MISSING_FIELD", "BAD_TIMESTAMP", "UNKNOWN_CAMERA",
-    "UNREADABLE_PLATE", "OUT_OF_RANGE", "BAD_VIOLATION_CODE",
+    "BAD_ENCODING", "MALFORMED_JSON", "MISSING_FIELD", "BAD_TIMESTAMP", "FUTURE_TIMESTAMP",
+    "UNKNOWN_CAMERA", "UNREADABLE_PLATE", "OUT_OF_RANGE", "BAD_VIOLATION_CODE",
+    "DUPLICATE_CONFLICT",
 )
 VIOLATION_CODES = frozenset(
     ("RED_LIGHT", "SPEEDING", "WRONG_LANE", "WRONG_WAY", "NO_HELMET", "ILLEGAL_PARKING")
@@ -98,18 +105,27 @@ def plate_is_valid(plate) -> bool:
     return bool(_PLATE_5.fullmatch(p) or _PLATE_4.fullmatch(p))
 
 
-def classify(raw: bytes, registry: set[str]) -> tuple[str | None, dict | None]:
-    """(reason or None if valid, parsed object or None) for one line."""
+def classify(raw: bytes, registry: set[str], landing_date: date | None = None) -> tuple[str | None, dict | None]:
+    """(reason or None if valid, parsed object or None) for one line (without the content
+    comparison of DUPLICATE_CONFLICT, which needs the earlier copies)."""
     try:
-        obj = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "BAD_ENCODING", None
+    try:
+        obj = json.loads(text.removeprefix("\ufeff"))
+    except ValueError:
         return "MALFORMED_JSON", None
     if not isinstance(obj, dict):
         return "MALFORMED_JSON", None
     if not all(_non_empty_str(obj.get(k)) for k in ("event_id", "camera_id", "event_time")):
         return "MISSING_FIELD", obj
-    if parse_event_time(obj["event_time"]) is None:
+    t = parse_event_time(obj["event_time"])
+    if t is None:
         return "BAD_TIMESTAMP", obj
+    if landing_date is not None and t > datetime.combine(
+            landing_date + timedelta(days=1), datetime.min.time(), LOCAL_TZ) + timedelta(hours=1):
+        return "FUTURE_TIMESTAMP", obj
     if obj["camera_id"] not in registry:
         return "UNKNOWN_CAMERA", obj
     if not plate_is_valid(obj.get("plate")):
@@ -156,12 +172,24 @@ def iter_event_files(landing_dir: Path, dates: Iterable[str]) -> list[Path]:
 def _classified_lines(landing_dir: Path, ds: list[str]):
     """(reason or None, parsed object or None) for every non-empty line, in file/line order."""
     registry = read_registry(landing_dir, ds)
+    first: dict[str, tuple] = {}
     for f in iter_event_files(landing_dir, ds):
+        landing = date.fromisoformat(f.parent.parent.name.removeprefix("dt="))
         with gzip.open(f, "rb") as fh:
             data = fh.read()
         for raw in data.split(b"\n"):
             if raw.strip():
-                yield classify(raw, registry)
+                reason, obj = classify(raw.removesuffix(b"\r"), registry, landing)
+                if reason is None:
+                    c = _content(obj)
+                    if first.setdefault(obj["event_id"], c) != c:
+                        reason = "DUPLICATE_CONFLICT"
+                yield reason, obj
+
+
+def _content(obj: dict) -> tuple:
+    return (obj["camera_id"], parse_event_time(obj["event_time"]), obj["plate"].strip(" ").upper(),
+            float(obj["speed_kmh"]), float(obj["confidence"]), obj.get("violation"))
 
 
 def valid_events(landing_dir, dates) -> list[dict]:

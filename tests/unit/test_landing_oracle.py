@@ -60,6 +60,10 @@ def landing(tmp_path):
         ev("e18", violation="PARKING"),                                  # BAD_VIOLATION_CODE
         ev("e19", plate="30A-1234", violation="SPEEDING",
            event_time="2026-11-02T23:59:59.999+07:00"),                  # valid, late, local 11-02
+        "\ufeff" + ev("e21"),                                            # valid: a byte-order mark is not content
+        ev("e22") + "\r",                                                # valid: CRLF line end
+        ev("e23", event_time="2026-11-04T01:30:00+07:00"),               # FUTURE_TIMESTAMP (> 24:00 + 1 h)
+        ev("e1", speed_kmh=99.0),                                        # DUPLICATE_CONFLICT (e1 had other speed)
     ])
     write_gz(ev_dir / "dt=2026-11-03" / "hh=07" / ".CAM-00001.jsonl.gz.tmp", [ev("hidden")])
     write_gz(ev_dir / "dt=2026-11-03" / "hh=07" / "_CAM-00009.jsonl.gz", [ev("hidden2")])
@@ -77,20 +81,21 @@ def landing(tmp_path):
 def test_counts_on_hand_made_landing(landing):
     got = expected_camera_counts(landing, ["2026-11-03", "2026-11-04"])
     assert got["invalid_by_reason"] == {
-        "MALFORMED_JSON": 2, "MISSING_FIELD": 3, "BAD_TIMESTAMP": 2, "UNKNOWN_CAMERA": 1,
-        "UNREADABLE_PLATE": 2, "OUT_OF_RANGE": 3, "BAD_VIOLATION_CODE": 1,
+        "BAD_ENCODING": 0, "MALFORMED_JSON": 2, "MISSING_FIELD": 3, "BAD_TIMESTAMP": 2,
+        "FUTURE_TIMESTAMP": 1, "UNKNOWN_CAMERA": 1, "UNREADABLE_PLATE": 2, "OUT_OF_RANGE": 3,
+        "BAD_VIOLATION_CODE": 1, "DUPLICATE_CONFLICT": 1,
     }
     assert {k: v for k, v in got.items() if k != "invalid_by_reason"} == {
         "files": 2,
-        "total_lines": 22,
-        "valid_lines": 8,
+        "total_lines": 26,
+        "valid_lines": 10,
         "malformed": 2,
         "unknown_camera": 1,
         "unreadable_plate": 2,
         "invalid_other": 9,
         "duplicates": 2,
-        # e1, e2, e14, e19, e20, e13
-        "valid_distinct_events": 6,
+        # e1, e2, e14, e19, e21, e22, e20, e13
+        "valid_distinct_events": 8,
         "valid_distinct_violations": 4,
         "valid_distinct_violations_by_date": {"2026-11-02": 1, "2026-11-03": 2, "2026-11-04": 1},
     }
@@ -138,4 +143,4 @@ def test_classify_single_lines(line, reason):
 
 
 def test_non_utf8_is_malformed():
-    assert classify(b'{"event_id": "\xff"}', {"CAM-00001"})[0] == "MALFORMED_JSON"
+    assert classify(b'{"event_id": "\xff"}', {"CAM-00001"})[0] == "BAD_ENCODING"
