@@ -100,6 +100,12 @@ class Airflow:
             raise AirflowError(f"{dag_id}: failed runs (task states; logs under var/airflow/logs): {failed}")
         return states
 
+    def emitted_asset_event(self, source_dag_id: str, source_run_id: str) -> bool:
+        """Did this (finished) run emit an Asset event?"""
+        events = self._get("/assets/events", source_dag_id=source_dag_id,
+                           source_run_id=source_run_id, limit=1)
+        return bool(events.get("total_entries") or events.get("asset_events"))
+
     def wait_for_consumers(self, dag_id: str, source_dag_id: str, source_run_ids: list[str],
                            timeout: float = 3600, quiet: bool = False, grace: float = 30) -> list[str]:
         """Wait until runs of the Asset-scheduled ``dag_id`` have covered every upstream run in
@@ -112,7 +118,13 @@ class Airflow:
         so it covers their data (the gold models are incremental on processed_at).
         """
         deadline = time.monotonic() + timeout
-        todo = set(source_run_ids)
+        # an upstream run that wrote nothing new skips its publishing task: no event to wait for
+        todo = {r for r in source_run_ids if self.emitted_asset_event(source_dag_id, r)}
+        if not todo:
+            if not quiet:
+                print(f"  {dag_id}: no Asset event from {source_dag_id} runs {source_run_ids} "
+                      "(nothing new): no gold run needed", flush=True)
+            return []
         covered_by: dict[str, str] = {}
         checked: set[str] = set()
         idle_since: float | None = None

@@ -91,10 +91,22 @@ SILVER_CASE_RECORDS = Asset("delta://silver/case_records")
 SILVER_RESIDENT_REGISTRY = Asset("delta://silver/resident_registry")
 
 
+def skip_unless_changed(result: dict) -> None:
+    """Skip the task (so its Asset event is not emitted) when the silver run wrote nothing."""
+    from airflow.exceptions import AirflowSkipException
+
+    from spark_jobs.common import silver_changed
+
+    if not silver_changed(result):
+        raise AirflowSkipException(f"silver unchanged ({result}): nothing new for gold")
+
+
 def csv_source_dag(*, dag_id: str, doc: str, tags: list[str], asset, bronze: str, silver: str):
     """The DAG of a CSV-extract source (case records, resident registry):
-    ``load_reference`` → ``landing_to_bronze`` → ``bronze_to_silver`` (updates ``asset``),
-    for one landing day or a range (params ``landing_date`` .. ``landing_date_to``).
+    ``load_reference`` → ``landing_to_bronze`` → ``bronze_to_silver`` → ``publish_silver``
+    (updates ``asset``; skipped when the run wrote nothing new, so a re-run or a day without
+    extracts does not rebuild gold), for one landing day or a range (params
+    ``landing_date`` .. ``landing_date_to``).
 
     ``bronze`` and ``silver`` name the job functions as ``"module:function"``; each is called
     as ``f(spark, [dates])`` (bronze also with the run id) and imported only when the task
@@ -139,11 +151,18 @@ def csv_source_dag(*, dag_id: str, doc: str, tags: list[str], asset, bronze: str
         def landing_to_bronze(days: list[str], run_id=None) -> dict:
             return _call(bronze, f"{dag_id}_bronze", _dates(days), run_id)
 
-        @task(max_active_tis_per_dag=1, outlets=[asset])
+        @task(max_active_tis_per_dag=1)
         def bronze_to_silver(days: list[str]) -> dict:
             return _call(silver, f"{dag_id}_silver", _dates(days))
 
+        @task(outlets=[asset])
+        def publish_silver(result: dict) -> dict:
+            skip_unless_changed(result)
+            return result
+
         days = load_reference()
-        landing_to_bronze(days) >> bronze_to_silver(days)
+        silver_result = bronze_to_silver(days)
+        landing_to_bronze(days) >> silver_result
+        publish_silver(silver_result)
 
     return source_dag()

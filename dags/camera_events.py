@@ -21,7 +21,8 @@ Loads one **landing day** of camera plate reads (gzip JSON lines per camera and 
    table, observed value and example rows) and gold is not triggered.
    Data Docs: `python -m expectations.docs`.
 
-A passed gate updates the `silver.camera_events` Asset, which triggers the **gold_marts** DAG (dbt);
+A run that wrote nothing new (a re-run, a day without files) skips the gate and does not
+update the Asset. A passed gate updates the `silver.camera_events` Asset, which triggers the **gold_marts** DAG (dbt);
 while a gold run is busy, further silver updates are gathered into its next run, so a
 14-day backfill builds the marts a few times, not 14.
 
@@ -72,18 +73,23 @@ def camera_events():
         return silver.run(get_spark("camera_silver"), dt.date.fromisoformat(day))
 
     @task(outlets=[SILVER_CAMERA_EVENTS])
-    def quality_gate(day: str) -> dict:
+    def quality_gate(day: str, silver_result: dict) -> dict:
         """Great Expectations on the day's silver rows and quarantine; fails above thresholds
-        (expectations/thresholds.yml), so gold is not rebuilt from bad data."""
+        (expectations/thresholds.yml), so gold is not rebuilt from bad data. Skipped when
+        the silver run wrote nothing new."""
+        from antt.airflow_support import skip_unless_changed
         from expectations.gate import run_gate
         from spark_jobs.session import get_spark
 
+        skip_unless_changed(silver_result)
         spark = get_spark("camera_quality_gate")
         return {table: run_gate(spark, table=table, where_landing_date=day)["status"]
                 for table in ("silver.camera_events", "quarantine.camera_events")}
 
     day = load_registry()
-    landing_to_bronze(day) >> bronze_to_silver(day) >> quality_gate(day)
+    silver_result = bronze_to_silver(day)
+    landing_to_bronze(day) >> silver_result
+    quality_gate(day, silver_result)
 
 
 camera_events()

@@ -101,3 +101,15 @@ def date_range(first: dt.date, last: dt.date | None = None) -> list[dt.date]:
 
 def fmt(n: int) -> str:
     return f"{n:,}"
+
+
+# Result keys of the silver jobs that count rows a run added or changed (a dotted prefix,
+# e.g. ``residence.new``, names the feed).
+CHANGE_KEYS = frozenset({"new", "updated", "new_versions", "records_new", "records_updated",
+                         "history_new", "history_changed", "quarantine_new"})
+
+
+def silver_changed(result: dict) -> bool:
+    """Did a silver run write anything? (A re-run of loaded days, or a day without files,
+    did not: downstream gates and gold need not run again.)"""
+    return any(v for k, v in result.items() if k.rsplit(".", 1)[-1] in CHANGE_KEYS and isinstance(v, int))

@@ -362,8 +362,9 @@ def load_silver(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> 
         q = classified.where(F.col("reason_code").isNotNull()).select(
             F.lit(feed).alias("feed"), *ROW_KEY, "reason_code", "reason_detail", "raw", "ingested_at",
             F.current_timestamp().alias("quarantined_at"))
-        merge_insert_new(spark, q, config.QUARANTINE_REGISTRY, ["feed", *ROW_KEY],
-                         prune=f"t.landing_date IN ({sql_date_list(dates)})")
+        q_new = merge_insert_new(spark, q, config.QUARANTINE_REGISTRY, ["feed", *ROW_KEY],
+                         prune=f"t.feed = '{feed}' AND t.landing_date IN ({sql_date_list(dates)})",
+                         delete_stale=True)
         in_q = spark.table(config.QUARANTINE_REGISTRY).where(in_dates & (F.col("feed") == feed)).count()
         dups = valid_n - kept
         ok = total == in_silver + dups + in_q
@@ -375,7 +376,7 @@ def load_silver(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> 
         rows.unpersist()
         result.update({f"{feed}.bronze": total, f"{feed}.kept": in_silver, f"{feed}.duplicates": dups,
                        f"{feed}.quarantined": in_q, f"{feed}.new": merged["inserted"],
-                       f"{feed}.updated": merged["updated"],
+                       f"{feed}.updated": merged["updated"], f"{feed}.quarantine_new": q_new,
                        **{f"{feed}.reason.{k}": v for k, v in counts.items() if k}})
         if not ok:
             raise RuntimeError(f"reconciliation failed for registry {feed} {label}: {result}")

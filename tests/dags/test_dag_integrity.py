@@ -76,7 +76,9 @@ def test_case_records_feeds_gold_through_an_asset(dagbag):
     dag = dagbag.dags["case_records"]
     assert dag.get_task("landing_to_bronze").upstream_task_ids == {"load_reference"}
     assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_reference", "landing_to_bronze"}
-    outlets = {a.uri for a in dag.get_task("bronze_to_silver").outlets}
+    assert dag.get_task("publish_silver").upstream_task_ids == {"bronze_to_silver"}
+    assert not dag.get_task("bronze_to_silver").outlets
+    outlets = {a.uri for a in dag.get_task("publish_silver").outlets}
     assert outlets == {"delta://silver/case_records"}
     gold = dagbag.dags["gold_marts"]
     assert outlets <= {a.uri for a in gold.timetable.asset_condition.objects}
@@ -92,7 +94,8 @@ def test_case_records_feeds_gold_through_an_asset(dagbag):
 def test_resident_registry_feeds_gold_through_an_asset(dagbag):
     dag = dagbag.dags["resident_registry"]
     assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_reference", "landing_to_bronze"}
-    outlets = {a.uri for a in dag.get_task("bronze_to_silver").outlets}
+    assert dag.get_task("publish_silver").upstream_task_ids == {"bronze_to_silver"}
+    outlets = {a.uri for a in dag.get_task("publish_silver").outlets}
     assert outlets == {"delta://silver/resident_registry"}
     gold = dagbag.dags["gold_marts"]
     assert outlets <= {a.uri for a in gold.timetable.asset_condition.objects}
@@ -123,3 +126,17 @@ def test_landing_date_rules():
     assert landing_date({"landing_date": "2024-06-03"}, None) == dt.date(2024, 6, 3)
     # a scheduled run at 00:00 Hà Nội on 5 June loads 4 June
     assert landing_date({}, pendulum.datetime(2024, 6, 4, 17, 0, tz="UTC")) == dt.date(2024, 6, 4)
+
+
+def test_silver_change_detection():
+    """Unchanged silver runs skip the gate / publish task (no Asset event, no gold run)."""
+    from spark_jobs.common import silver_changed
+
+    assert not silver_changed({"bronze": 0})                                     # a day without files
+    assert not silver_changed({"bronze": 9, "valid": 7, "new": 0, "already": 7, "duplicates": 0,
+                               "quarantined": 2, "quarantine_new": 0})           # a re-run
+    assert silver_changed({"bronze": 9, "new": 1, "quarantine_new": 0})
+    assert silver_changed({"bronze": 9, "new": 0, "quarantine_new": 2})
+    assert silver_changed({"residents.bronze": 5, "residents.new": 0, "dossiers.updated": 3})
+    assert not silver_changed({"residents.bronze": 5, "residents.new": 0, "history_changed": 0})
+    assert silver_changed({"history_changed": 1})

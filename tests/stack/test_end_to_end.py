@@ -26,11 +26,12 @@ DAG_ID = "camera_events"
 GOLD_DAG_ID = "gold_marts"
 
 
-def run_day(af: Airflow, day: dt.date) -> None:
+def run_day(af: Airflow, day: dt.date) -> str:
     """Load the day through the scheduler, then wait for the gold run its Asset update triggered."""
     rid = af.trigger(DAG_ID, {"landing_date": day.isoformat()})
     af.wait(DAG_ID, [rid], timeout=1800)
     af.wait_for_consumers(GOLD_DAG_ID, DAG_ID, [rid], timeout=1800)
+    return rid
 
 
 def chart_total(day: dt.date) -> int:
@@ -68,8 +69,22 @@ def test_landing_to_dashboard(stack, spark, landing_dir):
     total = chart_total(DAY)
     assert total == expected["valid_distinct_violations_by_date"][DAY.isoformat()]
 
-    # the same day again, through the scheduler: no table changes, no duplicates
-    run_day(af, DAY)
+    # the same day again, through the scheduler: no table changes, no duplicates, and as
+    # nothing is new the gate is skipped and gold is not rebuilt
+    again = run_day(af, DAY)
+    assert af.task_states(DAG_ID, again)["quality_gate"] == "skipped"
+    assert not af.emitted_asset_event(DAG_ID, again)
     assert layer_counts(spark, [DAY]) == counts
     assert chart_total(DAY) == total
     assert spark.table(config.SILVER_CAMERA_EVENTS).groupBy("event_id").count().where("count > 1").count() == 0
+
+
+def test_a_day_without_files_is_a_clean_no_op(stack):
+    """A scheduled run for a day the platform sent nothing: succeeds, skips the gate, no gold."""
+    af = Airflow()
+    rid = af.trigger(DAG_ID, {"landing_date": "2024-06-21"})
+    af.wait(DAG_ID, [rid], timeout=900)
+    states = af.task_states(DAG_ID, rid)
+    assert states["landing_to_bronze"] == states["bronze_to_silver"] == "success"
+    assert states["quality_gate"] == "skipped"
+    assert not af.emitted_asset_event(DAG_ID, rid)

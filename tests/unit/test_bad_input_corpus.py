@@ -175,3 +175,33 @@ def test_case_corpus_lands_every_record_in_its_place(spark_local, landing):
     assert kept["C-PLATE"].vehicle_plate == "29B1-234.56"
     assert kept["C-CONFLICT"].summary == "bản gốc"        # the first landed copy
     assert (s["bronze"], s["versions"], s["duplicates"], s["quarantined"]) == (12, 7, 1, 4)
+
+
+def test_quarantine_list_and_replay_after_a_fix(spark_local, landing, camera_day, capsys):
+    """The unknown camera is registered later: replaying moves its line to silver, the
+    rest stays quarantined, and replaying again changes nothing."""
+    from spark_jobs import quarantine
+    from spark_jobs.camera import registry
+
+    spark = spark_local
+    listed = {(i["source"], i["reason"]): i["rows"] for i in quarantine.summary(spark, ["camera_events"])}
+    assert listed[("camera_events", "UNKNOWN_CAMERA")] == 1
+    quarantine.print_summary(quarantine.summary(spark, ["camera_events"], reason="UNKNOWN_CAMERA"))
+    out = capsys.readouterr().out
+    assert "UNKNOWN_CAMERA" in out and "08_plates_and_codes.jsonl.gz:4" in out and "CAM-09999" in out
+
+    nothing = quarantine.replay(spark, "camera_events", reason="UNKNOWN_CAMERA")
+    assert (nothing["before"], nothing["released"]) == (1, 0)     # not fixed yet
+
+    snap = landing / "camera/registry/dt=2024-06-04/cameras.csv"
+    snap.parent.mkdir(parents=True)
+    src = (landing / f"camera/registry/dt={CAMERA_DAY}/cameras.csv").read_text(encoding="utf-8")
+    snap.write_text(src + "CAM-09999,00004,Phường Ba Đình,21.03,105.83,Đường Láng,50,Hikvision,2024-06-04\n",
+                    encoding="utf-8")
+    registry.run(spark, dt.date(2024, 6, 4))
+    total_before = spark.table(config.QUARANTINE_CAMERA_EVENTS).count()
+    fixed = quarantine.replay(spark, "camera_events", first=CAMERA_DAY, last=CAMERA_DAY, reason="UNKNOWN_CAMERA")
+    assert (fixed["before"], fixed["after"], fixed["released"]) == (1, 0, 1)
+    assert spark.table(config.SILVER_CAMERA_EVENTS).where("event_id = 'cam-unknown'").count() == 1
+    assert spark.table(config.QUARANTINE_CAMERA_EVENTS).count() == total_before - 1
+    assert quarantine.replay(spark, "camera_events", reason="UNKNOWN_CAMERA")["before"] == 0
