@@ -140,3 +140,12 @@ def test_silver_change_detection():
     assert silver_changed({"residents.bronze": 5, "residents.new": 0, "dossiers.updated": 3})
     assert not silver_changed({"residents.bronze": 5, "residents.new": 0, "history_changed": 0})
     assert silver_changed({"history_changed": 1})
+
+
+def test_maintenance_runs_schema_by_schema_after_gold(dagbag):
+    dag = dagbag.dags["lakehouse_maintenance"]
+    order = ["maintain_bronze", "maintain_silver", "maintain_quarantine", "maintain_gold"]
+    assert set(dag.task_ids) == set(order)
+    for up, down in zip(order, order[1:]):
+        assert dag.get_task(down).upstream_task_ids == {up}
+    assert dag.timetable.expression == "0 4 * * *"
