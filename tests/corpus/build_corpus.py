@@ -81,6 +81,9 @@ def camera_files() -> dict[str, bytes]:
             ev("dup-same", v="SPEEDING"),               # resend: a duplicate
             ev("dup-other", speed=95.0),                # same id, other content: a conflict
         ]) + "\n").encode()),
+        # an incompatible change: the platform renamed event_time to ts
+        "10_renamed_field.jsonl.gz": gz((json.dumps(
+            {("ts" if k == "event_time" else k): v for k, v in json.loads(ev("renamed-1")).items()}) + "\n").encode()),
     }
     return files
 
@@ -135,6 +138,12 @@ def case_files() -> dict[str, bytes]:
             rec("C-CONFLICT", summary="bản gốc"),
             rec("C-CONFLICT", summary="bản sửa khác"),                # same id+version, other content
         ]),
+        # the case system renamed a required column and added an optional one
+        "05_changed_header.csv": csv_bytes(
+            [rec("C-RENAMED") + ["Công an phường"]],
+            header=["received_time" if c == "received_at" else c for c in CASE_COLUMNS] + ["reporter_unit_name"]),
+        "06_added_column.csv": csv_bytes(
+            [rec("C-ADDED") + ["Công an phường"]], header=CASE_COLUMNS + ["reporter_unit_name"]),
     }
 
 

@@ -5,6 +5,7 @@ or quarantined (with which reason) — and nothing else: no line lost, none coun
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import unicodedata
 from pathlib import Path
@@ -37,6 +38,7 @@ CAMERA_QUARANTINE = {
     ("08_plates_and_codes.jsonl.gz", 4): "UNKNOWN_CAMERA",
     ("08_plates_and_codes.jsonl.gz", 6): "BAD_VIOLATION_CODE",
     ("09_duplicates.jsonl.gz", 4): "DUPLICATE_CONFLICT",
+    ("10_renamed_field.jsonl.gz", 1): "MISSING_FIELD",     # event_time renamed to ts
 }
 # event_id -> (plate, speed_kmh, event_date, event_hour, violation_code) of every kept event
 CAMERA_KEPT = {
@@ -117,6 +119,7 @@ def test_camera_corpus_lands_every_line_in_its_place(spark_local, camera_day):
     assert "dup-other" in details["DUPLICATE_CONFLICT"] and "09_duplicates.jsonl.gz:2" in details["DUPLICATE_CONFLICT"]
     assert "2024-06-05T10:00:00+07:00" in details["FUTURE_TIMESTAMP"]
     assert "gzip" in details["CORRUPT_FILE"] and "ends early" in details["TRUNCATED_FILE"]
+    assert details["MISSING_FIELD"] == "event_time"
 
     # the same day again: nothing changes
     again = silver.run(spark, CAMERA_DAY)
@@ -155,7 +158,7 @@ def test_case_corpus_lands_every_record_in_its_place(spark_local, landing):
     _fresh(spark, config.BRONZE_CASE_RECORDS, config.SILVER_CASE_RECORD_VERSIONS,
            config.SILVER_CASE_RECORDS, config.SILVER_CASE_STATUS_HISTORY, config.QUARANTINE_CASE_RECORDS)
     ref.run(spark)
-    assert bronze.run(spark, CASES_DAY, "corpus")["inserted"] == 12
+    assert bronze.run(spark, CASES_DAY, "corpus")["inserted"] == 14
     s = silver.run(spark, CASES_DAY)
 
     q = {(r.source_file.rsplit("/", 1)[1], r.record_no): r.reason_code
@@ -165,16 +168,21 @@ def test_case_corpus_lands_every_record_in_its_place(spark_local, landing):
         ("03_text_and_codes.csv", 2): "BAD_TIMESTAMP",                  # no zone
         ("03_text_and_codes.csv", 3): "UNKNOWN_COMMUNE",
         ("04_duplicates.csv", 4): "DUPLICATE_CONFLICT",
+        ("05_changed_header.csv", 1): "MISSING_FIELD",                 # received_at renamed
     }
     kept = {r.record_id: r for r in spark.table(config.SILVER_CASE_RECORD_VERSIONS).collect()}
-    assert sorted(kept) == ["C-BOM", "C-CONFLICT", "C-DUP", "C-NEWLINE", "C-NFD", "C-OK", "C-PLATE"]
+    assert sorted(kept) == ["C-ADDED", "C-BOM", "C-CONFLICT", "C-DUP", "C-NEWLINE", "C-NFD", "C-OK", "C-PLATE"]
+    renamed = spark.table(config.QUARANTINE_CASE_RECORDS).where("record_id = 'C-RENAMED'").collect()[0]
+    assert "received_at" in renamed.reason_detail and "received_time" in renamed.raw
+    added = spark.table(config.BRONZE_CASE_RECORDS).where(F.col("source_file").endswith("06_added_column.csv"))
+    assert json.loads(added.collect()[0].raw)["reporter_unit_name"] == "Công an phường"   # kept in bronze
     assert kept["C-BOM"].status == "RECEIVED"            # the last column has no stray \r
     assert kept["C-NEWLINE"].address == "Số 5,\nngõ 2"
     assert kept["C-NFD"].address == unicodedata.normalize("NFC", "Số 7, phố Hàng Bạc") == "Số 7, phố Hàng Bạc"
     assert kept["C-NFD"].summary == "Trộm cắp tài sản"
     assert kept["C-PLATE"].vehicle_plate == "29B1-234.56"
     assert kept["C-CONFLICT"].summary == "bản gốc"        # the first landed copy
-    assert (s["bronze"], s["versions"], s["duplicates"], s["quarantined"]) == (12, 7, 1, 4)
+    assert (s["bronze"], s["versions"], s["duplicates"], s["quarantined"]) == (14, 8, 1, 5)
 
 
 def test_quarantine_list_and_replay_after_a_fix(spark_local, landing, camera_day, capsys):
