@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ENV   := source infra/env.sh &&
 PY    := .venv/pipeline/bin/python
 
-.PHONY: help setup up down status demo test test-unit counts quarantine sql dashboards dq-docs reset dbt-docs
+.PHONY: help setup up down status demo test test-unit counts quarantine maintain sql dashboards dq-docs reset dbt-docs
 
 help:           ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/' | expand -t16
@@ -34,6 +34,9 @@ counts:         ## row counts per layer, with their checks
 
 quarantine:     ## rejected rows by source and reason; ARGS="show --source camera_events --reason R" or ARGS="replay --source S [--reason R]"
 	$(ENV) $(PY) -m spark_jobs.quarantine $(or $(ARGS),list)
+
+maintain:       ## compact (OPTIMIZE + Z-order) and VACUUM every Delta table now (the DAG does it nightly)
+	$(ENV) $(PY) -m spark_jobs.maintenance $(ARGS)
 
 sql:            ## SQL shell (beeline) on the Thrift server, schema gold
 	$(ENV) "$$SPARK_HOME/bin/beeline" -u "jdbc:hive2://$$SPARK_THRIFT_HOST:$$SPARK_THRIFT_PORT/gold" -n analyst
