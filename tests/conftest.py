@@ -16,3 +16,4 @@ def spark_local(tmp_path_factory):
     })
     yield spark
     spark.stop()
+

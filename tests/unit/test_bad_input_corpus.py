@@ -14,6 +14,7 @@ import pytest
 from pyspark.sql import functions as F
 
 from spark_jobs import config
+from tests.support.tables import drop_tables
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CAMERA_DAY = dt.date(2024, 6, 3)
@@ -70,9 +71,16 @@ def landing(tmp_path_factory):
         yield land
 
 
-def _fresh(spark, *tables):
-    for t in tables:
-        spark.sql(f"DROP TABLE IF EXISTS {t}")
+CAMERA_TABLES = (config.BRONZE_CAMERA_EVENTS, config.SILVER_CAMERA_EVENTS,
+                 config.QUARANTINE_CAMERA_EVENTS, config.SILVER_CAMERAS)
+CASE_TABLES = (config.BRONZE_CASE_RECORDS, config.SILVER_CASE_RECORD_VERSIONS, config.SILVER_CASE_RECORDS,
+               config.SILVER_CASE_STATUS_HISTORY, config.QUARANTINE_CASE_RECORDS)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _leave_no_tables(spark_local):
+    yield
+    drop_tables(spark_local, *CAMERA_TABLES, *CASE_TABLES)
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +92,7 @@ def camera_day(spark_local, landing):
     from spark_jobs.camera import bronze, registry, silver
 
     spark = spark_local
-    _fresh(spark, config.BRONZE_CAMERA_EVENTS, config.SILVER_CAMERA_EVENTS,
-           config.QUARANTINE_CAMERA_EVENTS, config.SILVER_CAMERAS)
+    drop_tables(spark, *CAMERA_TABLES)
     registry.run(spark, CAMERA_DAY)
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
@@ -155,8 +162,7 @@ def test_case_corpus_lands_every_record_in_its_place(spark_local, landing):
     from spark_jobs.reference import admin_units as ref
 
     spark = spark_local
-    _fresh(spark, config.BRONZE_CASE_RECORDS, config.SILVER_CASE_RECORD_VERSIONS,
-           config.SILVER_CASE_RECORDS, config.SILVER_CASE_STATUS_HISTORY, config.QUARANTINE_CASE_RECORDS)
+    drop_tables(spark, *CASE_TABLES)
     ref.run(spark)
     assert bronze.run(spark, CASES_DAY, "corpus")["inserted"] == 14
     s = silver.run(spark, CASES_DAY)

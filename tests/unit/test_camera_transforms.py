@@ -8,6 +8,7 @@ from pyspark.sql import functions as F
 from pyspark.testing import assertDataFrameEqual
 
 from spark_jobs.camera import bronze, silver
+from tests.support.tables import drop_tables
 
 D = dt.date(2024, 6, 3)
 TS = dt.datetime(2024, 6, 3, 8, 0, 0)
@@ -127,6 +128,8 @@ def test_bronze_and_silver_loads_are_idempotent(spark_local, tmp_path, monkeypat
         f.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
 
     spark = spark_local
+    drop_tables(spark, config.BRONZE_CAMERA_EVENTS, config.SILVER_CAMERA_EVENTS,
+                config.QUARANTINE_CAMERA_EVENTS, config.SILVER_CAMERAS)
     registry.run(spark, D)
     first = bronze.run(spark, D, "r1")
     again = bronze.run(spark, D, "r2")

@@ -13,6 +13,7 @@ from antt.reference.admin_units import current_commune_for, hanoi_communes, hano
 from antt.reference.seeds import penal_code_articles
 from spark_jobs.cases import bronze, silver
 from spark_jobs.reference import admin_units as ref
+from tests.support.tables import drop_tables
 
 D = dt.date(2025, 7, 2)
 TS = dt.datetime(2025, 7, 2, 1, 0, 0)
@@ -125,6 +126,8 @@ def test_jobs_upsert_newest_version_keep_history_and_rerun_safely(spark_local, t
     _write_extract(land / f"cases/records/dt={day2}/case_records_2.csv", [v2, v3])
 
     spark = spark_local
+    drop_tables(spark, config.BRONZE_CASE_RECORDS, config.SILVER_CASE_RECORD_VERSIONS, config.SILVER_CASE_RECORDS,
+                config.SILVER_CASE_STATUS_HISTORY, config.QUARANTINE_CASE_RECORDS)
     ref.run(spark)
     assert bronze.run(spark, [day1, day2], "r1")["inserted"] == 5
     assert bronze.run(spark, [day1, day2], "r2")["inserted"] == 0
