@@ -5,7 +5,8 @@ import datetime as dt
 import sys
 import uuid
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
 
 
 def log(msg: str) -> None:
@@ -113,3 +114,26 @@ def silver_changed(result: dict) -> bool:
     """Did a silver run write anything? (A re-run of loaded days, or a day without files,
     did not: downstream gates and gold need not run again.)"""
     return any(v for k, v in result.items() if k.rsplit(".", 1)[-1] in CHANGE_KEYS and isinstance(v, int))
+
+
+def rank_copies(df: DataFrame, keys: list[str], row_key: list[str], content: Column) -> DataFrame:
+    """Number the copies of each ``keys`` value in landing order (``row_key``) and say whether
+    each has the first copy's content: ``_n`` = 1 is kept, a later copy with the same
+    ``_content`` is a duplicate, one with other content a conflict (``_first_at`` names the
+    first copy as ``source_file:line``)."""
+    w = Window.partitionBy(*keys).orderBy(*row_key)
+    at = F.concat_ws(":", "source_file", F.col(row_key[-1]).cast("string"))
+    return (df.withColumn("_content", content)
+            .withColumn("_n", F.row_number().over(w))
+            .withColumn("_first_content", F.first("_content").over(w))
+            .withColumn("_first_at", F.first(at).over(w)))
+
+
+def conflict_rows(copies: DataFrame, bronze: DataFrame, row_key: list[str], detail: Column,
+                  extra: tuple[str, ...] = ()) -> DataFrame:
+    """Quarantine rows (reason DUPLICATE_CONFLICT) for conflicting copies, with the raw
+    payload from bronze; ``extra`` columns of the copies are carried along."""
+    return copies.select(*row_key, *extra, detail.alias("reason_detail")).join(
+        bronze.select(*row_key, "raw", "ingested_at"), row_key,
+    ).select(*row_key, *extra, F.lit("DUPLICATE_CONFLICT").alias("reason_code"), "reason_detail",
+             "raw", "ingested_at", F.current_timestamp().alias("quarantined_at"))

@@ -21,11 +21,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from spark_jobs import config
+from spark_jobs import common, config
 from spark_jobs.common import ensure_schema, fmt, log, merge_insert_new, sql_date_list
 from spark_jobs.session import get_spark
 
@@ -192,17 +192,13 @@ def valid_events(classified: DataFrame) -> DataFrame:
     )
 
 
+ROW_KEY = ["landing_date", "source_file", "line_no"]
+
+
 def rank_copies(valid: DataFrame) -> DataFrame:
-    """Number the copies of each event_id in landing order (file, then line) and say whether
-    each has the first copy's content: ``_n`` = 1 is the event, a later copy with the same
-    content a duplicate, one with other content a conflict (``_first_at`` names the first)."""
-    w = Window.partitionBy("event_id").orderBy("landing_date", "source_file", "line_no")
-    return (
-        valid.withColumn("_content", content_hash(valid))
-        .withColumn("_n", F.row_number().over(w))
-        .withColumn("_first_content", F.first("_content").over(w))
-        .withColumn("_first_at", F.first(F.concat_ws(":", "source_file", F.col("line_no").cast("string"))).over(w))
-    )
+    """The copies of each event_id in landing order (file, then line): see
+    :func:`spark_jobs.common.rank_copies`."""
+    return common.rank_copies(valid, ["event_id"], ROW_KEY, content_hash(valid))
 
 
 def first_copy(valid: DataFrame) -> DataFrame:
@@ -215,15 +211,6 @@ def quarantined(classified: DataFrame) -> DataFrame:
         "landing_date", "source_file", "line_no", "reason_code", "reason_detail", "raw",
         "ingested_at", F.current_timestamp().alias("quarantined_at"),
     )
-
-
-def conflicts(copies: DataFrame, bronze: DataFrame, detail: Column) -> DataFrame:
-    """Quarantine rows for copies in conflict, with the raw line from bronze."""
-    return copies.select("landing_date", "source_file", "line_no", detail.alias("reason_detail")).join(
-        bronze.select("landing_date", "source_file", "line_no", "raw", "ingested_at"),
-        ["landing_date", "source_file", "line_no"],
-    ).select("landing_date", "source_file", "line_no", F.lit("DUPLICATE_CONFLICT").alias("reason_code"),
-             "reason_detail", "raw", "ingested_at", F.current_timestamp().alias("quarantined_at"))
 
 
 # --- load ----------------------------------------------------------------------------
@@ -257,11 +244,11 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     checked = first.join(held, ["event_date", "event_id"], "left")
     prior_conflict = checked.where("_held IS NOT NULL AND _held <> _content")
     keep = checked.where("_held IS NULL OR _held = _content").select(*cols)
-    conflict_rows = conflicts(
-        in_batch_conflict, bronze,
+    conflict_rows = common.conflict_rows(
+        in_batch_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" first landed at "), F.col("_first_at"),
-                 F.lit(" with other content"))).unionByName(conflicts(
-        prior_conflict, bronze,
+                 F.lit(" with other content"))).unionByName(common.conflict_rows(
+        prior_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" already in silver from "), F.col("_held_at"),
                  F.lit(" with other content"))))
     n_conflicts = conflict_rows.count()

@@ -33,7 +33,7 @@ from pyspark.sql import functions as F
 
 from antt.reference.admin_units import MERGER_DATE
 from antt.reference.seeds import penal_code_articles
-from spark_jobs import config
+from spark_jobs import common, config
 from spark_jobs.conform import ROW_KEY, ZONED_TS_RE, conform  # noqa: F401 (conform: public here too)
 from spark_jobs.common import date_range, ensure_schema, fmt, log, merge_insert_new, merge_newer, sql_date_list
 
@@ -263,13 +263,9 @@ def content_hash(df: DataFrame) -> Column:
 
 
 def rank_copies(shaped: DataFrame) -> DataFrame:
-    """Copies of each (record_id, record_version) in landing order: ``_n`` = 1 is kept, a
-    later copy with the same content is a duplicate, one with other content a conflict."""
-    w = Window.partitionBy("record_id", "record_version").orderBy(*ROW_KEY)
-    return (shaped.withColumn("_content", content_hash(shaped))
-            .withColumn("_n", F.row_number().over(w))
-            .withColumn("_first_content", F.first("_content").over(w))
-            .withColumn("_first_at", F.first(F.concat_ws(":", "source_file", F.col("record_no").cast("string"))).over(w)))
+    """Copies of each (record_id, record_version) in landing order: see
+    :func:`spark_jobs.common.rank_copies`."""
+    return common.rank_copies(shaped, ["record_id", "record_version"], ROW_KEY, content_hash(shaped))
 
 
 def latest(vers: DataFrame) -> DataFrame:
@@ -291,14 +287,6 @@ def quarantined(classified: DataFrame) -> DataFrame:
         "ingested_at", F.current_timestamp().alias("quarantined_at"))
 
 
-def conflicts(copies: DataFrame, bronze: DataFrame, detail: Column) -> DataFrame:
-    """Quarantine rows (DUPLICATE_CONFLICT) for conflicting copies, with their raw record."""
-    return copies.select(*ROW_KEY, "record_id", detail.alias("reason_detail")).join(
-        bronze.select(*ROW_KEY, "raw", "ingested_at"), ROW_KEY,
-    ).select(*ROW_KEY, "record_id", F.lit("DUPLICATE_CONFLICT").alias("reason_code"), "reason_detail",
-             "raw", "ingested_at", F.current_timestamp().alias("quarantined_at"))
-
-
 def split_copies(spark: SparkSession, ranked: DataFrame, bronze: DataFrame) -> tuple[DataFrame, DataFrame]:
     """(versions to keep, conflict quarantine rows): in-batch conflicts, and first copies
     whose (record_id, record_version) silver already holds with other content."""
@@ -308,11 +296,13 @@ def split_copies(spark: SparkSession, ranked: DataFrame, bronze: DataFrame) -> t
     checked = ranked.where("_n = 1").join(held, ["record_id", "record_version"], "left")
     keep = checked.where("_held IS NULL OR _held = _content").select(*VERSION_COLS)
     version = F.concat(F.col("record_id"), F.lit(" v"), F.col("record_version").cast("string"))
-    rows = conflicts(ranked.where("_n > 1 AND _content <> _first_content"), bronze,
-                     F.concat(version, F.lit(" first landed at "), F.col("_first_at"), F.lit(" with other content")),
-                     ).unionByName(conflicts(
-        checked.where("_held IS NOT NULL AND _held <> _content"), bronze,
-        F.concat(version, F.lit(" already in silver from "), F.col("_held_at"), F.lit(" with other content"))))
+    rows = common.conflict_rows(
+        ranked.where("_n > 1 AND _content <> _first_content"), bronze, ROW_KEY,
+        F.concat(version, F.lit(" first landed at "), F.col("_first_at"), F.lit(" with other content")),
+        extra=("record_id",)).unionByName(common.conflict_rows(
+        checked.where("_held IS NOT NULL AND _held <> _content"), bronze, ROW_KEY,
+        F.concat(version, F.lit(" already in silver from "), F.col("_held_at"), F.lit(" with other content")),
+        extra=("record_id",)))
     return keep, rows
 
 
