@@ -89,6 +89,8 @@ from airflow.sdk import Asset  # noqa: E402
 SILVER_CAMERA_EVENTS = Asset("delta://silver/camera_events")
 SILVER_CASE_RECORDS = Asset("delta://silver/case_records")
 SILVER_RESIDENT_REGISTRY = Asset("delta://silver/resident_registry")
+# updated by gold_marts when the marts are built and passed their data-quality gate
+GOLD_MARTS = Asset("delta://gold/marts")
 
 
 def skip_unless_changed(result: dict) -> None:
@@ -101,12 +103,16 @@ def skip_unless_changed(result: dict) -> None:
         raise AirflowSkipException(f"silver unchanged ({result}): nothing new for gold")
 
 
-def csv_source_dag(*, dag_id: str, doc: str, tags: list[str], asset, bronze: str, silver: str):
+def csv_source_dag(*, dag_id: str, doc: str, tags: list[str], asset, bronze: str, silver: str,
+                   bronze_tables: list[str], silver_tables: list[str]):
     """The DAG of a CSV-extract source (case records, resident registry):
-    ``load_reference`` → ``landing_to_bronze`` → ``bronze_to_silver`` → ``publish_silver``
-    (updates ``asset``; skipped when the run wrote nothing new, so a re-run or a day without
+    ``load_reference`` → ``landing_to_bronze`` → ``bronze_gate`` → ``bronze_to_silver`` →
+    ``publish_silver`` (runs the data-quality suites of ``silver_tables``, then updates
+    ``asset``; skipped when the run wrote nothing new, so a re-run or a day without
     extracts does not rebuild gold), for one landing day or a range (params
-    ``landing_date`` .. ``landing_date_to``).
+    ``landing_date`` .. ``landing_date_to``). ``bronze_gate`` validates ``bronze_tables``
+    (every landing file with records is in bronze, keys unique, nothing null); a failed
+    gate stops the tasks after it.
 
     ``bronze`` and ``silver`` name the job functions as ``"module:function"``; each is called
     as ``f(spark, [dates])`` (bronze also with the run id) and imported only when the task
@@ -151,18 +157,27 @@ def csv_source_dag(*, dag_id: str, doc: str, tags: list[str], asset, bronze: str
         def landing_to_bronze(days: list[str], run_id=None) -> dict:
             return _call(bronze, f"{dag_id}_bronze", _dates(days), run_id)
 
+        @task
+        def bronze_gate(days: list[str]) -> dict:
+            """Great Expectations on the loaded landing days' bronze rows."""
+            return _call("expectations.gate:run_gates", f"{dag_id}_bronze_gate", bronze_tables, _dates(days))
+
         @task(max_active_tis_per_dag=1)
         def bronze_to_silver(days: list[str]) -> dict:
             return _call(silver, f"{dag_id}_silver", _dates(days))
 
         @task(outlets=[asset])
-        def publish_silver(result: dict) -> dict:
+        def publish_silver(days: list[str], result: dict) -> dict:
+            """Great Expectations on the silver tables and the quarantine, then the Asset
+            event for gold. Skipped (no event) when silver wrote nothing new."""
             skip_unless_changed(result)
-            return result
+            return {"silver": result,
+                    "gates": _call("expectations.gate:run_gates", f"{dag_id}_silver_gate",
+                                   silver_tables, _dates(days))}
 
         days = load_reference()
         silver_result = bronze_to_silver(days)
-        landing_to_bronze(days) >> silver_result
-        publish_silver(silver_result)
+        landing_to_bronze(days) >> bronze_gate(days) >> silver_result
+        publish_silver(days, silver_result)
 
     return source_dag()

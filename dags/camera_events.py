@@ -13,11 +13,13 @@ Loads one **landing day** of camera plate reads (gzip JSON lines per camera and 
 1. `load_registry` — newest camera registry export → `silver.cameras`
 2. `landing_to_bronze` — every line, raw, with file and line number → `bronze.camera_events`
    (files already loaded are skipped; insert-only MERGE, so re-runs add nothing)
+2b. `bronze_gate` — Great Expectations on the day's bronze rows: every landing file is in
+   bronze, (file, line) unique, nothing null; a failure stops silver and gold
 3. `bronze_to_silver` — typed, validated, deduplicated on `event_id` → `silver.camera_events`;
    rejects → `quarantine.camera_events` with a reason code. The task log prints the
    reconciliation `bronze = silver + duplicates removed + quarantined`.
-4. `quality_gate` — Great Expectations suites (`expectations/`) on the day's silver rows and
-   quarantine; a check above its fail threshold fails the task (the log names the check,
+4. `quality_gate` — Great Expectations suites (`expectations/`) on the day's silver rows,
+   quarantine and the camera registry; a check above its fail threshold fails the task (the log names the check,
    table, observed value and example rows) and gold is not triggered.
    Data Docs: `python -m expectations.docs`.
 
@@ -63,6 +65,17 @@ def camera_events():
 
         return bronze.run(get_spark("camera_bronze"), dt.date.fromisoformat(day), run_id)
 
+    @task
+    def bronze_gate(day: str) -> dict:
+        """Great Expectations on the day's bronze rows: every landing file is in bronze,
+        (file, line) unique, nothing null. A failure stops silver and gold."""
+        import datetime as dt
+
+        from expectations.gate import run_gates
+        from spark_jobs.session import get_spark
+
+        return run_gates(get_spark("camera_bronze_gate"), ["bronze.camera_events"], [dt.date.fromisoformat(day)])
+
     @task(max_active_tis_per_dag=1)
     def bronze_to_silver(day: str) -> dict:
         import datetime as dt
@@ -77,18 +90,20 @@ def camera_events():
         """Great Expectations on the day's silver rows and quarantine; fails above thresholds
         (expectations/thresholds.yml), so gold is not rebuilt from bad data. Skipped when
         the silver run wrote nothing new."""
+        import datetime as dt
+
         from antt.airflow_support import skip_unless_changed
-        from expectations.gate import run_gate
+        from expectations.gate import run_gates
         from spark_jobs.session import get_spark
 
         skip_unless_changed(silver_result)
-        spark = get_spark("camera_quality_gate")
-        return {table: run_gate(spark, table=table, where_landing_date=day)["status"]
-                for table in ("silver.camera_events", "quarantine.camera_events")}
+        return run_gates(get_spark("camera_quality_gate"),
+                         ["silver.camera_events", "quarantine.camera_events", "silver.cameras"],
+                         [dt.date.fromisoformat(day)])
 
     day = load_registry()
     silver_result = bronze_to_silver(day)
-    landing_to_bronze(day) >> silver_result
+    landing_to_bronze(day) >> bronze_gate(day) >> silver_result
     quality_gate(day, silver_result)
 
 

@@ -36,4 +36,7 @@ csv_source_dag(
     asset=SILVER_CASE_RECORDS,
     bronze="spark_jobs.cases.bronze:run",
     silver="spark_jobs.cases.silver:run",
+    bronze_tables=["bronze.case_records"],
+    silver_tables=["silver.case_record_versions", "silver.case_records", "silver.case_status_history",
+                   "quarantine.case_records"],
 )

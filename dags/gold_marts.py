@@ -9,6 +9,7 @@ from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
 
 from antt.airflow_support import (
     DEFAULT_ARGS,
+    GOLD_MARTS,
     SILVER_CAMERA_EVENTS,
     SILVER_CASE_RECORDS,
     SILVER_RESIDENT_REGISTRY,
@@ -20,14 +21,18 @@ DBT = dbt_paths()
 
 DOC = """
 ### Gold marts (gold_marts)
-First `prepare_sources` makes sure the reference data is current and every silver table
-exists (empty when its source has not loaded yet). Then builds the dbt project (`dbt/`)
+First `prepare_sources` makes sure the reference data is current (and passes its Great
+Expectations suites) and every silver table exists (empty when its source has not loaded yet). Then builds the dbt project (`dbt/`)
 on the Spark Thrift server: seeds (legal reference data), staging and intermediate views,
 then the gold marts (traffic: `fct_camera_violations`, `mart_violations_commune_daily`; crime:
 `fct_crime_reports`, `mart_crime_report_deadlines`, `mart_case_clearance_monthly`,
 `mart_compstat_weekly`; dimensions `dim_*`), each model
 built together with its tests (Cosmos, `dbt build` per model; a test over several models
-runs with the last of them).
+runs with the last of them). Last, `quality_gate` validates every gold table with its Great
+Expectations suite (keys unique, nothing null, allowed values, ranges, row counts of the facts
+against silver, freshness against silver's newest date; `expectations/thresholds.yml`); a
+failure names the expectation, table and example rows, and the `delta://gold/marts` Asset is
+not updated. Data Docs: `make dq-docs`.
 
 **When:** triggered by an update of any silver Asset (`delta://silver/camera_events`,
 `delta://silver/case_records`, `delta://silver/resident_registry`),
@@ -57,10 +62,24 @@ def gold_marts():
     def prepare_sources() -> list[str]:
         """Reference data current, every silver table present (empty if its source has not
         loaded yet), so the build never fails on a missing source."""
+        from expectations.gate import run_gates
+        from expectations.suites import REFERENCE_TABLES
         from spark_jobs import prepare
         from spark_jobs.session import get_spark
 
-        return prepare.run(get_spark("prepare_sources"))
+        spark = get_spark("prepare_sources")
+        made = prepare.run(spark)
+        run_gates(spark, REFERENCE_TABLES)
+        return made
+
+    @task(outlets=[GOLD_MARTS])
+    def quality_gate() -> dict:
+        """Great Expectations on every gold table (after the dbt build and its tests)."""
+        from expectations.gate import run_gates
+        from expectations.suites import suites_of
+        from spark_jobs.session import get_spark
+
+        return run_gates(get_spark("gold_quality_gate"), suites_of("gold"))
 
     prepare_sources() >> DbtTaskGroup(
         group_id="dbt",
@@ -82,7 +101,7 @@ def gold_marts():
             test_behavior=TestBehavior.BUILD,
         ),
         operator_args={"install_deps": False},
-    )
+    ) >> quality_gate()
 
 
 gold_marts()

@@ -33,4 +33,7 @@ csv_source_dag(
     asset=SILVER_RESIDENT_REGISTRY,
     bronze="spark_jobs.registry.jobs:load_bronze",
     silver="spark_jobs.registry.jobs:load_silver",
+    bronze_tables=["bronze.registry_residents", "bronze.registry_residence_events", "bronze.registry_dossiers"],
+    silver_tables=["silver.residents", "silver.residence_events", "silver.residence_history",
+                   "silver.dossiers", "quarantine.registry"],
 )

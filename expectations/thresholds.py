@@ -10,6 +10,7 @@ import yaml
 
 DEFAULT_PATH = Path(__file__).with_name("thresholds.yml")
 ENV_VAR = "ANTT_GX_THRESHOLDS"
+DEFAULTS = "defaults"   # bounds per rule, for checks a table does not list
 BOUND_KEYS = ("warn_below", "fail_below", "warn_above", "fail_above")
 
 PASS, WARN, FAIL = "PASS", "WARN", "FAIL"
@@ -113,15 +114,25 @@ def load(path: str | os.PathLike | None = None) -> dict[str, dict[str, Bounds]]:
 
 
 def for_table(table: str, check_ids: list[str],
-              path: str | os.PathLike | None = None) -> dict[str, Bounds]:
-    """Bounds of one table, checked against the suite's check ids (both directions)."""
+              path: str | os.PathLike | None = None,
+              rules: dict[str, str | None] | None = None) -> dict[str, Bounds]:
+    """Bounds of one table, checked against the suite's check ids (both directions).
+
+    ``rules`` maps a check id to its rule: a check the table does not list takes the
+    bounds of ``defaults.<rule>``.
+    """
     p = resolve_path(path)
     allb = load(p)
-    if table not in allb:
+    defaults = allb.get(DEFAULTS, {})
+    rules = rules or {}
+    if table not in allb and not all(rules.get(c) in defaults for c in check_ids):
         raise ThresholdsError(f"{p}: no thresholds for table {table!r}")
-    got = allb[table]
-    missing = [c for c in check_ids if c not in got]
+    got = dict(allb.get(table, {}))
     unknown = [c for c in got if c not in check_ids]
+    for c in check_ids:
+        if c not in got and rules.get(c) in defaults:
+            got[c] = defaults[rules[c]]
+    missing = [c for c in check_ids if c not in got]
     if missing or unknown:
         raise ThresholdsError(
             f"{p}: {table}: thresholds do not match the suite: missing {missing}, unknown {unknown}")

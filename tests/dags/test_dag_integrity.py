@@ -60,7 +60,9 @@ def test_tags_doc_retries_and_callback(dagbag):
 
 def test_camera_events_feeds_gold_through_an_asset(dagbag):
     dag = dagbag.dags["camera_events"]
-    assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_registry", "landing_to_bronze"}
+    # the bronze gate stands between bronze and silver, the silver gate before the Asset
+    assert dag.get_task("bronze_gate").upstream_task_ids == {"load_registry", "landing_to_bronze"}
+    assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_registry", "bronze_gate"}
     assert dag.get_task("bronze_to_silver").downstream_task_ids == {"quality_gate"}
     outlets = {a.uri for a in dag.get_task("quality_gate").outlets}
     gold = dagbag.dags["gold_marts"]
@@ -75,8 +77,9 @@ def test_camera_events_feeds_gold_through_an_asset(dagbag):
 def test_case_records_feeds_gold_through_an_asset(dagbag):
     dag = dagbag.dags["case_records"]
     assert dag.get_task("landing_to_bronze").upstream_task_ids == {"load_reference"}
-    assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_reference", "landing_to_bronze"}
-    assert dag.get_task("publish_silver").upstream_task_ids == {"bronze_to_silver"}
+    assert dag.get_task("bronze_gate").upstream_task_ids == {"load_reference", "landing_to_bronze"}
+    assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_reference", "bronze_gate"}
+    assert dag.get_task("publish_silver").upstream_task_ids == {"load_reference", "bronze_to_silver"}
     assert not dag.get_task("bronze_to_silver").outlets
     outlets = {a.uri for a in dag.get_task("publish_silver").outlets}
     assert outlets == {"delta://silver/case_records"}
@@ -89,12 +92,15 @@ def test_case_records_feeds_gold_through_an_asset(dagbag):
         tid = f"dbt.{model}_model_build"
         assert tid in gold.task_ids
         assert "prepare_sources" in gold.get_task(tid).get_flat_relative_ids(upstream=True)
+        # the gold data-quality gate runs after every model and its tests
+        assert "quality_gate" in gold.get_task(tid).get_flat_relative_ids(upstream=False)
+    assert {a.uri for a in gold.get_task("quality_gate").outlets} == {"delta://gold/marts"}
 
 
 def test_resident_registry_feeds_gold_through_an_asset(dagbag):
     dag = dagbag.dags["resident_registry"]
-    assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_reference", "landing_to_bronze"}
-    assert dag.get_task("publish_silver").upstream_task_ids == {"bronze_to_silver"}
+    assert dag.get_task("bronze_to_silver").upstream_task_ids == {"load_reference", "bronze_gate"}
+    assert dag.get_task("publish_silver").upstream_task_ids == {"load_reference", "bronze_to_silver"}
     outlets = {a.uri for a in dag.get_task("publish_silver").outlets}
     assert outlets == {"delta://silver/resident_registry"}
     gold = dagbag.dags["gold_marts"]

@@ -85,13 +85,42 @@ def write_thresholds(path, **changes):
 
 # --- no Spark: configuration ----------------------------------------------------------
 
+def rules(table):
+    return {c.id: c.rule for c in SUITES[table].checks}
+
+
 def test_thresholds_file_covers_every_check_of_every_suite():
     for table, suite in SUITES.items():
-        got = thresholds.for_table(table, [c.id for c in suite.checks])
+        got = thresholds.for_table(table, [c.id for c in suite.checks], rules=rules(table))
         assert set(got) == {c.id for c in suite.checks}
     b = thresholds.for_table(SILVER_CAMERA_EVENTS, [c.id for c in SUITES[SILVER_CAMERA_EVENTS].checks])
     assert (b["plate_format"].warn_below, b["plate_format"].fail_below) == (0.999, 0.99)
     assert b["event_date_in_window"].params == {"max_days_late": 7}
+    # generated checks take their rule's default unless the table lists them
+    g = thresholds.for_table("gold.dim_commune", [c.id for c in SUITES["gold.dim_commune"].checks],
+                             rules=rules("gold.dim_commune"))
+    assert g["commune_code_not_null"].fail_below == 1.0
+    assert (g["row_count_126"].fail_below, g["row_count_126"].fail_above) == (126, 126)
+
+
+def test_every_table_of_the_lakehouse_has_a_suite():
+    """bronze, silver, quarantine tables named in spark_jobs.config and every gold table
+    dbt builds (models and seeds) — a new table without a suite fails here."""
+    import re
+    from pathlib import Path
+
+    from expectations.suites import suites_of
+    from spark_jobs import config as C
+
+    root = Path(__file__).resolve().parents[2]
+    layer_tables = {v for k, v in vars(C).items() if isinstance(v, str)
+                    and re.fullmatch(r"(bronze|silver|quarantine)\.[a-z_]+", v)}
+    gold = {f"gold.{p.stem}" for p in (root / "dbt" / "models" / "marts").rglob("*.sql")}
+    gold |= {f"gold.{p.stem}" for p in (root / "dbt" / "seeds").glob("*.csv")}
+    assert layer_tables and len(gold) > 15
+    missing = sorted((layer_tables | gold) - set(SUITES))
+    assert not missing, f"tables without a data-quality suite: {missing}"
+    assert set(suites_of("gold")) == gold
 
 
 def test_thresholds_file_must_match_the_suite(tmp_path):
@@ -112,10 +141,18 @@ def test_suite_rules_match_the_silver_job():
     """Written twice on purpose (spec vs job); they must not drift apart."""
     from expectations import suites
     from spark_jobs.camera import silver
+    from spark_jobs.cases import silver as cases
+    from spark_jobs.registry import jobs as registry
 
     assert set(suites.VIOLATION_CODES) == set(silver.VIOLATION_CODES)
     assert set(suites.REASON_CODES) == set(silver.REASONS)
     assert suites.PLATE_RE == silver.PLATE_RE
+    assert set(suites.CASE_REASONS) == set(cases.REASONS)
+    assert set(suites.CASE_STATUSES) == set(cases.STATUSES)
+    assert set(suites.RECORD_KINDS) == set(cases.KINDS)
+    assert set(suites.RESIDENCE_TYPES) == set(registry.RESIDENCE_TYPES)
+    assert set(suites.DOSSIER_SERVICES) == set(registry.SERVICES)
+    assert set(suites.REGISTRY_FEEDS) == set(registry.FEEDS)
 
 
 @pytest.mark.parametrize("observed, expected", [
@@ -286,3 +323,119 @@ def test_docs_command_prints_the_index(gx_root, capsys):
     url, path = capsys.readouterr().out.split()
     assert url.startswith("file://") and url.endswith("index.html")
     assert path.endswith("index.html") and (gx_root / "gx").exists()
+
+
+# --- bronze and gold suites, several tables in one gate ---------------------------------
+
+@pytest.fixture
+def scratch(spark_local):
+    """A scratch schema; yields (schema, names) and drops it after."""
+    spark = spark_local
+    schema = f"gxtest_{uuid.uuid4().hex[:8]}"
+    spark.sql(f"CREATE SCHEMA {schema}")
+    old = spark.conf.get("spark.databricks.delta.snapshotPartitions", None)
+    spark.conf.set("spark.databricks.delta.snapshotPartitions", "1")
+    try:
+        yield schema
+    finally:
+        spark.sql(f"DROP SCHEMA {schema} CASCADE")
+        if old is None:
+            spark.conf.unset("spark.databricks.delta.snapshotPartitions")
+        else:
+            spark.conf.set("spark.databricks.delta.snapshotPartitions", old)
+
+
+def test_bronze_gate_fails_when_a_landing_file_is_not_in_bronze(spark_local, gx_root, scratch,
+                                                                 tmp_path, monkeypatch):
+    import gzip
+
+    landing = tmp_path / "landing"
+    hour = landing / "camera" / "events" / f"dt={D}" / "hh=08"
+    hour.mkdir(parents=True)
+    for cam in ("CAM-00001", "CAM-00002"):
+        with gzip.open(hour / f"{cam}.jsonl.gz", "wt") as f:
+            f.write('{"event_id": "x"}\n')
+    monkeypatch.setenv("ANTT_LANDING_DIR", str(landing))
+    names = {"bronze.camera_events": f"{scratch}.bronze_camera_events"}
+    spark_local.createDataFrame([(D, SOURCE, 1, "{}", TS, "r")], BRONZE_SCHEMA) \
+        .write.format("delta").saveAsTable(names["bronze.camera_events"])
+
+    with pytest.raises(gate.GateFailed) as err:
+        gate.run_gate(spark_local, "bronze.camera_events", D, gx_root=gx_root, table_names=names)
+    msg = str(err.value)
+    assert err.value.summary["failed"] == ["landing_files_loaded"]
+    assert "1 of 2 landing files" in msg and "CAM-00002.jsonl.gz" in msg and "bronze.camera_events" in msg
+
+    # the missing file loaded: the gate passes
+    spark_local.createDataFrame([(D, SOURCE.replace("CAM-00001", "CAM-00002"), 1, "{}", TS, "r")],
+                                BRONZE_SCHEMA).write.format("delta").mode("append") \
+        .saveAsTable(names["bronze.camera_events"])
+    s = gate.run_gate(spark_local, "bronze.camera_events", D, gx_root=gx_root, table_names=names)
+    assert (s["status"], s["landing_files"], s["bronze_files"]) == ("PASS", 2, 2)
+
+
+FCT_SCHEMA = ("event_id string, event_time timestamp, event_date date, event_hour int, camera_id string, "
+              "commune_code string, commune_name string, road_name string, violation_code string, "
+              "vehicle_type string, plate string, speed_kmh double, speed_limit_kmh int, "
+              "ocr_confidence double, processed_at timestamp")
+
+
+def fct_rows(n, day=D):
+    ts = dt.datetime.combine(day, dt.time(8))
+    return [(f"e{i:05d}", ts, day, 8, "CAM-00001", "00004", "Hoàn Kiếm", "Tràng Tiền", "RED_LIGHT",
+             "car", f"30A-{i:03d}.45", 40.0, 50, 0.9, ts) for i in range(1, n + 1)]
+
+
+def test_gold_gate_checks_rows_against_silver_freshness_and_every_table(spark_local, gx_root, scratch):
+    """run_gates validates every table before raising; the message names each failure."""
+    spark = spark_local
+    names = {SILVER_CAMERA_EVENTS: f"{scratch}.silver_camera_events",
+             "gold.fct_camera_violations": f"{scratch}.fct",
+             "gold.mart_traffic_hotspots": f"{scratch}.hotspots"}
+    # silver: 10 violations on D (the newest day), 90 other reads
+    spark.createDataFrame(silver_rows(100), SILVER_SCHEMA).write.format("delta") \
+        .saveAsTable(names[SILVER_CAMERA_EVENTS])
+    # gold lost one violation, and its newest day is 5 days behind silver's
+    spark.createDataFrame(fct_rows(9, D - dt.timedelta(days=5)), FCT_SCHEMA).write.format("delta") \
+        .saveAsTable(names["gold.fct_camera_violations"])
+    spark.createDataFrame([], "camera_id string, commune_code string, commune_name string, road_name string, "
+                              "iso_weekday int, hour_of_day int, violations long, weeks_observed int, "
+                              "violations_per_week double, hotspot_rank int") \
+        .write.format("delta").saveAsTable(names["gold.mart_traffic_hotspots"])
+
+    tables = ["gold.fct_camera_violations", "gold.mart_traffic_hotspots"]
+    with pytest.raises(gate.GateFailed) as err:
+        gate.run_gates(spark, tables, gx_root=gx_root, table_names=names)
+    msg = str(err.value)
+    statuses = err.value.summary["statuses"]
+    # the empty mart fails its row count (its source has rows), and was validated although
+    # the table before it failed
+    assert statuses == {"gold.fct_camera_violations": "FAIL", "gold.mart_traffic_hotspots": "FAIL"}
+    fct = err.value.summary["failed"][0]
+    assert set(fct["failed"]) == {"rows_match_source", "event_date_fresh"}
+    assert "9 rows here, 10 in silver.camera_events" in msg
+    assert "event_date_fresh" in msg and "observed 5" in msg and "fail above 3" in msg
+    assert "row_count" in err.value.summary["failed"][1]["failed"]
+
+    # complete and fresh: passes
+    spark.createDataFrame(fct_rows(10), FCT_SCHEMA).write.format("delta").mode("overwrite") \
+        .saveAsTable(names["gold.fct_camera_violations"])
+    s = gate.run_gate(spark, "gold.fct_camera_violations", gx_root=gx_root, table_names=names)
+    assert (s["status"], s["source_rows"], s["table_rows"]) == ("PASS", 10, 10)
+    assert check(s, "event_date_fresh")["observed"] == 0
+
+    # while the source is empty (not loaded yet) an empty mart is not judged on rows
+    spark.sql(f"DELETE FROM {names[SILVER_CAMERA_EVENTS]}")
+    s = gate.run_gate(spark, "gold.mart_traffic_hotspots", gx_root=gx_root, table_names=names)
+    assert s["status"] == "PASS" and s["not_judged"] == ["row_count"]
+
+
+def test_duplicate_key_in_a_gold_mart_fails_with_the_rows(spark_local, gx_root):
+    rows = fct_rows(5) + fct_rows(1)   # e00001 twice
+    df = spark_local.createDataFrame(rows, FCT_SCHEMA)
+    with pytest.raises(gate.GateFailed) as err:
+        gate.validate_frames({"rows": df, "source": gate.source_frame(spark_local, {"rows_difference": 0},
+                                                                      "rows_difference")},
+                             "gold.fct_camera_violations", None, gx_root=gx_root)
+    assert err.value.summary["failed"] == ["key_unique"]
+    assert "e00001" in str(err.value) and "whole table" in str(err.value)
