@@ -20,8 +20,15 @@ SEED = 7                           # on DAY: CAM-00012 is stuck, CAM-00013 silen
 
 @pytest.fixture(scope="module")
 def built(spark, landing_dir):
+    from spark_jobs import prepare
+
     load_camera_day(spark, landing_dir, DAY, seed=SEED, run_id="test-dbt")
+    prepare.run(spark)   # the case and registry silver tables exist (empty if not loaded)
     dbt_build("+mart_violations_commune_daily", "mart_camera_health_daily", "mart_traffic_hotspots")
+    # the scorecard's other inputs without their tests (the CI build runs them), then the
+    # scorecard with its own
+    dbt_build("+mart_dq_scorecard_daily", "--exclude", "mart_dq_scorecard_daily", command="run")
+    dbt_build("mart_dq_scorecard_daily")
     return expected_camera_counts(landing_dir, [DAY])
 
 
@@ -83,3 +90,41 @@ def test_traffic_hotspots_slots(built, spark, landing_dir):
     assert {(r.camera_id, r.iso_weekday, r.hour_of_day): r.violations for r in rows} == dict(want)
     top = min(rows, key=lambda r: r.hotspot_rank)
     assert top.violations == max(want.values())
+
+
+def test_dq_scorecard_camera_rows(built, spark, landing_dir):
+    """Per commune with cameras: camera-hours with a valid read out of cameras × 24, the
+    share of reads landed more than 2 h after the event, and the status — from the landing
+    files; the silent camera (14 h without a read) makes its commune's hours thinner."""
+    cameras = {r.camera_id: r.commune_code for r in spark.table("gold.dim_camera").collect()}
+    with (landing_dir / "camera" / "registry" / f"dt={DAY}" / "cameras.csv").open(encoding="utf-8") as fh:
+        assert {c["camera_id"] for c in csv.DictReader(fh)} <= set(cameras)
+    n_cameras = Counter(cameras.values())
+    events = [e for e in valid_events(landing_dir, [DAY]) if e["local_date"] == DAY]
+    hours, reads, late = defaultdict(set), Counter(), Counter()
+    for e in events:
+        commune = cameras[e["camera_id"]]
+        hours[commune].add((e["camera_id"], e["event_time"].astimezone(LOCAL_TZ).hour))
+        reads[commune] += 1
+        late[commune] += (e["landed_by"] - e["event_time"]).total_seconds() > 2 * 3600
+    rows = {r.commune_code: r for r in spark.table("gold.mart_dq_scorecard_daily")
+            .where((F.col("day") == F.lit(DAY)) & (F.col("source") == "camera_events")).collect()}
+    assert set(rows) == set(n_cameras)          # every commune with cameras, none without
+    statuses = Counter()
+    for commune, n in n_cameras.items():
+        r = rows[commune]
+        completeness = len(hours[commune]) / (n * 24)
+        share_late = late[commune] / reads[commune] if reads[commune] else None
+        want = ("NO_DATA" if not reads[commune] else "THIN" if completeness < 0.8
+                else "LATE" if share_late > 0.05 else "OK")
+        assert (r.records, r.rows_received, r.expected_records) == (len(hours[commune]), reads[commune], n * 24), commune
+        assert r.record_completeness == pytest.approx(completeness)
+        assert (r.late_share is None) == (share_late is None) and \
+            (share_late is None or r.late_share == pytest.approx(share_late)), commune
+        assert (r.status, r.status_vi) == (want, {"NO_DATA": "Không có dữ liệu", "THIN": "Thiếu dữ liệu",
+                                                  "LATE": "Chậm", "OK": "Đạt"}[want]), commune
+        statuses[want] += 1
+    # the silent camera shows: its commune is not averaged into a city figure
+    silent_commune = cameras["CAM-00013"]
+    assert rows[silent_commune].record_completeness < 1 - 13 / (24 * n_cameras[silent_commune])
+    print(f"dq scorecard {DAY}: {dict(statuses)} over {len(n_cameras)} communes with cameras")

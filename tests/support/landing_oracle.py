@@ -58,7 +58,7 @@ import gzip
 import json
 import math
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable
 
@@ -180,6 +180,11 @@ def _classified_lines(landing_dir: Path, ds: list[str]):
         for raw in data.split(b"\n"):
             if raw.strip():
                 reason, obj = classify(raw.removesuffix(b"\r"), registry, landing)
+                if obj is not None:
+                    # the end of the file's landing hour (camera/events/dt=D/hh=HH/): the
+                    # latest moment the read can have arrived
+                    obj["_landed_by"] = (datetime.combine(landing, time(int(f.parent.name.removeprefix("hh="))),
+                                                          LOCAL_TZ) + timedelta(hours=1))
                 if reason is None:
                     c = _content(obj)
                     if first.setdefault(obj["event_id"], c) != c:
@@ -195,7 +200,9 @@ def _content(obj: dict) -> tuple:
 def valid_events(landing_dir, dates) -> list[dict]:
     """The valid distinct events (first valid copy per event_id) of these landing dates, as
     dicts with event_id, camera_id, event_time (aware datetime), local_date, plate
-    (trimmed, upper case), speed_kmh and confidence (floats), violation (code or None)."""
+    (trimmed, upper case), speed_kmh and confidence (floats), violation (code or None),
+    landed_by (the end of the landing hour of its file) and fields_present (share of
+    vehicle_type, lane, speed_kmh given)."""
     landing_dir = Path(landing_dir)
     seen: set[str] = set()
     out = []
@@ -208,7 +215,8 @@ def valid_events(landing_dir, dates) -> list[dict]:
                     "local_date": t.astimezone(LOCAL_TZ).date(),
                     "plate": obj["plate"].strip(" ").upper(),
                     "speed_kmh": float(obj["speed_kmh"]), "confidence": float(obj["confidence"]),
-                    "violation": obj.get("violation")})
+                    "violation": obj.get("violation"), "landed_by": obj["_landed_by"],
+                    "fields_present": sum(obj.get(k) is not None for k in ("vehicle_type", "lane", "speed_kmh")) / 3})
     return out
 
 

@@ -21,10 +21,11 @@ def load_camera_day(spark, landing_dir, day: dt.date, *, seed: int, run_id: str,
     silver.run(spark, day)
 
 
-def dbt_build(*select: str, full_refresh: bool = False) -> str:
-    """`dbt build --select ...` on the Thrift server; returns stdout, fails with its tail."""
+def dbt_build(*select: str, full_refresh: bool = False, command: str = "build") -> str:
+    """`dbt build --select ...` on the Thrift server; returns stdout, fails with its tail.
+    ``command="run"`` builds the models without their tests."""
     dbt = Path(os.environ["PIPELINE_VENV"]) / "bin" / "dbt"
-    cmd = [str(dbt), "build", "--select", *select] + (["--full-refresh"] if full_refresh else [])
+    cmd = [str(dbt), command, "--select", *select] + (["--full-refresh"] if full_refresh else [])
     proc = subprocess.run(cmd, cwd=DBT_DIR, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0 and "Completed successfully" in proc.stdout, \
         proc.stdout[-4000:] + proc.stderr[-2000:]

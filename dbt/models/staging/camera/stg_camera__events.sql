@@ -23,6 +23,12 @@ renamed as (
         violation_code,
         violation_code is not null as is_violation,
         landing_date,
+        -- the end of the landing hour of the file the read came in (camera/events/dt=D/hh=HH/):
+        -- the latest moment it can have arrived — for timeliness (event → landing)
+        cast(landing_date as timestamp)
+            + make_interval(0, 0, 0, 0,
+                            cast(regexp_extract(source_file, 'hh=([0-9]{2})', 1) as int) + 1, 0, 0)
+            as landed_by,
         processed_at
 
     from source
