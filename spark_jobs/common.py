@@ -20,7 +20,8 @@ def ensure_schema(spark: SparkSession, *schemas: str) -> None:
 
 
 def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: list[str],
-                     prune: str | None = None, delete_stale: bool = False) -> int:
+                     prune: str | None = None, delete_stale: bool = False,
+                     replace_when: str | None = None) -> int:
     """Insert the rows of ``source`` whose ``keys`` are not yet in ``target``; return how many.
 
     An insert-only MERGE: re-running with the same source adds nothing, and two writers of
@@ -28,7 +29,8 @@ def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: 
     literal predicate on the target (its partition column) so only touched partitions are
     read. ``delete_stale`` (needs ``prune``) also deletes the target rows inside ``prune``
     that the source no longer has — for a quarantine, whose rows leave once a replay after
-    a fix lets them through.
+    a fix lets them through. ``replace_when`` (a condition on ``t`` and ``s``) replaces a
+    matched target row by the source row, e.g. when the source copy landed earlier.
     """
     if delete_stale and not prune:
         raise ValueError("delete_stale needs a prune predicate: it would empty the whole table")
@@ -38,14 +40,17 @@ def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: 
     if prune:
         cond = f"({prune}) AND {cond}"
     stale = f" WHEN NOT MATCHED BY SOURCE AND ({prune}) THEN DELETE" if delete_stale else ""
+    replace = f"WHEN MATCHED AND ({replace_when}) THEN UPDATE SET * " if replace_when else ""
     try:
         metrics = spark.sql(
-            f"MERGE INTO {target} t USING {view} s ON {cond} WHEN NOT MATCHED THEN INSERT *{stale}"
+            f"MERGE INTO {target} t USING {view} s ON {cond} {replace}WHEN NOT MATCHED THEN INSERT *{stale}"
         ).collect()
     finally:
         spark.catalog.dropTempView(view)
     if metrics and delete_stale and int(metrics[0]["num_deleted_rows"]):
         log(f"{target}: {fmt(int(metrics[0]['num_deleted_rows']))} rows no longer rejected, removed")
+    if metrics and replace_when and int(metrics[0]["num_updated_rows"]):
+        log(f"{target}: {fmt(int(metrics[0]['num_updated_rows']))} rows replaced by an earlier-landed copy")
     return int(metrics[0]["num_inserted_rows"]) if metrics else 0
 
 

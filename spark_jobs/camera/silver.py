@@ -215,6 +215,25 @@ def quarantined(classified: DataFrame) -> DataFrame:
 
 # --- load ----------------------------------------------------------------------------
 
+def retarget_conflicts(spark: SparkSession, winners: DataFrame, landing_date: dt.date) -> None:
+    """Conflicts of later landing days named the copy that was in silver when they were
+    loaded; once an earlier-landed copy has replaced it, name that one (as a load in
+    landing order would have)."""
+    view = f"_winners_{landing_date:%Y%m%d}"
+    winners.createOrReplaceTempView(view)
+    try:
+        spark.sql(f"""
+            MERGE INTO {config.QUARANTINE_CAMERA_EVENTS} t USING {view} s
+            ON t.landing_date > DATE'{landing_date.isoformat()}'
+               AND t.reason_code = 'DUPLICATE_CONFLICT'
+               AND startswith(t.reason_detail, concat('event_id ', s.event_id, ' already in silver from '))
+            WHEN MATCHED THEN UPDATE SET
+                reason_detail = concat('event_id ', s.event_id, ' already in silver from ', s.at,
+                                       ' with other content')""").collect()
+    finally:
+        spark.catalog.dropTempView(view)
+
+
 def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     ensure_schema(spark, "silver", "quarantine")
     spark.sql(SILVER_DDL)
@@ -237,13 +256,22 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     first = ranked.where("_n = 1")
     in_batch_conflict = ranked.where("_n > 1 AND _content <> _first_content")
     dates = sorted(r["event_date"] for r in first.select("event_date").distinct().collect())
-    # a first copy whose event_id silver already holds (from an earlier landing day) with other content
-    held = (spark.table(config.SILVER_CAMERA_EVENTS).where(F.col("event_date").isin(dates))
-            .select("event_date", "event_id", content_hash(spark.table(config.SILVER_CAMERA_EVENTS)).alias("_held"),
+    # A first copy whose event_id silver already holds. The copy that LANDED FIRST wins, in
+    # whatever order the days are loaded: held from an earlier (or this) landing day with
+    # other content -> this copy is a conflict; held from a LATER landing day (a backfill out
+    # of order) -> this copy replaces it, and the held copy, if its content differs, becomes
+    # the conflict of its own landing day — as if the days had been loaded in order.
+    silver_now = spark.table(config.SILVER_CAMERA_EVENTS)
+    held = (silver_now.where(F.col("event_date").isin(dates))
+            .select("event_date", "event_id", content_hash(silver_now).alias("_held"),
+                    F.col("landing_date").alias("_held_landing"), F.col("source_file").alias("_held_file"),
+                    F.col("line_no").alias("_held_line"),
                     F.concat_ws(":", "source_file", F.col("line_no").cast("string")).alias("_held_at")))
     checked = first.join(held, ["event_date", "event_id"], "left")
-    prior_conflict = checked.where("_held IS NOT NULL AND _held <> _content")
-    keep = checked.where("_held IS NULL OR _held = _content").select(*cols)
+    later = F.col("_held_landing") > F.lit(landing_date)
+    prior_conflict = checked.where(F.col("_held").isNotNull() & (F.col("_held") != F.col("_content")) & ~later)
+    displaced = checked.where(F.col("_held").isNotNull() & (F.col("_held") != F.col("_content")) & later)
+    keep = checked.where(F.col("_held").isNull() | (F.col("_held") == F.col("_content")) | later).select(*cols)
     conflict_rows = common.conflict_rows(
         in_batch_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" first landed at "), F.col("_first_at"),
@@ -251,6 +279,20 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         prior_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" already in silver from "), F.col("_held_at"),
                  F.lit(" with other content"))))
+    displaced_rows = common.conflict_rows(
+        displaced.select(F.col("_held_landing").alias("landing_date"), F.col("_held_file").alias("source_file"),
+                         F.col("_held_line").alias("line_no"),
+                         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" already in silver from "),
+                                  F.concat_ws(":", "source_file", F.col("line_no").cast("string")),
+                                  F.lit(" with other content")).alias("_detail")),
+        spark.table(config.BRONZE_CAMERA_EVENTS), ROW_KEY, F.col("_detail"))
+    held_landings = sorted(r[0] for r in displaced.select("_held_landing").distinct().collect())
+    winners = checked.where(later).select(
+        "event_id", F.concat_ws(":", "source_file", F.col("line_no").cast("string")).alias("at"))
+    replaced = winners.count()
+    if replaced:   # read before the MERGE below replaces the held copies
+        displaced_rows = spark.createDataFrame(displaced_rows.collect(), displaced_rows.schema)
+        winners = spark.createDataFrame(winners.collect(), winners.schema)
     n_conflicts = conflict_rows.count()
     if n_conflicts:
         counts["DUPLICATE_CONFLICT"] = n_conflicts
@@ -258,7 +300,16 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     inserted = merge_insert_new(
         spark, keep, config.SILVER_CAMERA_EVENTS, ["event_date", "event_id"],
         prune=f"t.event_date IN ({sql_date_list(dates)})",
+        replace_when="t.landing_date > s.landing_date",
     )
+    if held_landings:   # copies of later landing days that this day's copies displaced
+        moved = merge_insert_new(spark, displaced_rows, config.QUARANTINE_CAMERA_EVENTS, ROW_KEY,
+                                 prune=f"t.landing_date IN ({sql_date_list(held_landings)})")
+        log(f"silver camera_events {landing_date}: {fmt(moved)} copies of later landing days "
+            f"({', '.join(map(str, held_landings))}) displaced by earlier-landed copies with other content "
+            "-> quarantine DUPLICATE_CONFLICT of their own landing day")
+    if replaced:
+        retarget_conflicts(spark, winners, landing_date)
     q_new = merge_insert_new(
         spark, quarantined(classified).unionByName(conflict_rows), config.QUARANTINE_CAMERA_EVENTS,
         ["landing_date", "source_file", "line_no"],
@@ -277,14 +328,16 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     )
     dups = valid - distinct - n_conflicts
     result = {
-        "bronze": total, "valid": valid, "new": inserted, "already": distinct - inserted,
+        "bronze": total, "valid": valid, "new": inserted, "already": distinct - inserted - replaced,
+        "updated": replaced,
         "duplicates": dups, "quarantined": in_quarantine, "quarantine_new": q_new,
         **{f"reason.{k}": v for k, v in counts.items() if k},
     }
     ok = total == in_silver + dups + in_quarantine
     reasons = ", ".join(f"{k} {fmt(v)}" for k, v in sorted(counts.items(), key=lambda kv: str(kv[0])) if k)
     log(f"reconcile camera_events {landing_date}: bronze {fmt(total)} = silver {fmt(in_silver)}"
-        f" (new {fmt(inserted)}, already there {fmt(distinct - inserted)})"
+        f" (new {fmt(inserted)}, already there {fmt(distinct - inserted - replaced)}"
+        + (f", replacing copies of later landing days {fmt(replaced)}" if replaced else "") + ")"
         f" + duplicates removed {fmt(dups)} + quarantined {fmt(in_quarantine)}"
         f" [{reasons or 'none'}] -> {'OK' if ok else 'MISMATCH'}")
     if not ok:

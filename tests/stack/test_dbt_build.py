@@ -128,3 +128,47 @@ def test_dq_scorecard_camera_rows(built, spark, landing_dir):
     silent_commune = cameras["CAM-00013"]
     assert rows[silent_commune].record_completeness < 1 - 13 / (24 * n_cameras[silent_commune])
     print(f"dq scorecard {DAY}: {dict(statuses)} over {len(n_cameras)} communes with cameras")
+
+
+def test_a_file_three_days_late_corrects_the_marts(built, spark, landing_dir):
+    """Reads of DAY in a file that lands three days later (dt=DAY+3) land in silver, and the
+    next build corrects DAY in the daily violations and in the data-quality scorecard."""
+    import gzip
+    import json
+    import shutil
+
+    from spark_jobs.camera import bronze, registry, silver
+
+    late_day = DAY + dt.timedelta(days=3)
+    before = built["valid_distinct_violations_by_date"][DAY.isoformat()]
+    reg_dir = landing_dir / "camera" / "registry" / f"dt={late_day}"
+    reg_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(landing_dir / "camera" / "registry" / f"dt={DAY}" / "cameras.csv", reg_dir / "cameras.csv")
+    lines = [json.dumps({"event_id": f"late3-{i}", "camera_id": "CAM-00001",
+                         "event_time": f"{DAY}T21:{i:02d}:00+07:00", "plate": f"30A-{i:03d}.99",
+                         "vehicle_type": "car", "lane": 1, "speed_kmh": 41.0, "confidence": 0.93,
+                         "violation": "RED_LIGHT"}) for i in range(7)]
+    f = landing_dir / "camera" / "events" / f"dt={late_day}" / "hh=09" / "CAM-00001.jsonl.gz"
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    registry.run(spark, late_day)
+    bronze.run(spark, late_day, "test-late")
+    assert silver.run(spark, late_day)["new"] == 7
+
+    dbt_build("+mart_violations_commune_daily", "mart_dq_scorecard_daily")
+    want = expected_camera_counts(landing_dir, [DAY, late_day])["valid_distinct_violations_by_date"][DAY.isoformat()]
+    assert want == before + 7
+    got = (spark.table("gold.mart_violations_commune_daily").where(F.col("event_date") == F.lit(DAY))
+           .agg(F.sum("violations")).first()[0])
+    assert got == want
+    # the scorecard sees them as late: landed more than 2 h after the event
+    commune = spark.table("gold.dim_camera").where("camera_id = 'CAM-00001'").first().commune_code
+    row = (spark.table("gold.mart_dq_scorecard_daily")
+           .where((F.col("day") == F.lit(DAY)) & (F.col("source") == "camera_events")
+                  & (F.col("commune_code") == commune)).first())
+    events = [e for e in valid_events(landing_dir, [DAY, late_day])
+              if e["local_date"] == DAY and e["camera_id"] in
+              {r.camera_id for r in spark.table("gold.dim_camera").where(F.col("commune_code") == commune).collect()}]
+    late = sum((e["landed_by"] - e["event_time"]).total_seconds() > 2 * 3600 for e in events)
+    assert row.rows_received == len(events) and late >= 7
+    assert row.late_share == pytest.approx(late / len(events))
