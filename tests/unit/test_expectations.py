@@ -439,3 +439,22 @@ def test_duplicate_key_in_a_gold_mart_fails_with_the_rows(spark_local, gx_root):
                              "gold.fct_camera_violations", None, gx_root=gx_root)
     assert err.value.summary["failed"] == ["key_unique"]
     assert "e00001" in str(err.value) and "whole table" in str(err.value)
+
+
+def test_empty_dimension_of_a_source_not_loaded_yet_is_not_judged(spark_local, gx_root, scratch):
+    """CI caught it: with only case records loaded, gold.dim_camera is empty and its row
+    count failed the gold gate; it is judged once the camera registry has rows."""
+    spark = spark_local
+    names = {"silver.cameras": f"{scratch}.cameras", "gold.dim_camera": f"{scratch}.dim_camera"}
+    spark.createDataFrame([], "camera_id string, commune_code string, commune_name string, lat double, "
+                              "lon double, road_name string, speed_limit_kmh int, vendor string, "
+                              "installed_date date, snapshot_date date") \
+        .write.format("delta").saveAsTable(names["silver.cameras"])
+    spark.createDataFrame([], "camera_id string, commune_code string") \
+        .write.format("delta").saveAsTable(names["gold.dim_camera"])
+    s = gate.run_gate(spark, "gold.dim_camera", gx_root=gx_root, table_names=names)
+    assert (s["status"], s["not_judged"]) == ("PASS", ["row_count"])
+    spark.sql(f"INSERT INTO {names['silver.cameras']} VALUES ('CAM-00001', '00004', 'x', 21.0, 105.8, "
+              f"'r', 50, 'v', DATE'2023-01-01', DATE'2031-01-15')")
+    with pytest.raises(gate.GateFailed, match="row_count .*gold.dim_camera whole table: observed 0"):
+        gate.run_gate(spark, "gold.dim_camera", gx_root=gx_root, table_names=names)

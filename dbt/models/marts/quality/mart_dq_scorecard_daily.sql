@@ -12,6 +12,8 @@
                         daily mean of the 28 days before them; delay = receipt/registration →
                         end of the landing day of the record's first extract.
 
+    A commune with reads but no camera registered now is shown too (expected 0: judged only
+    on lateness).
     status: NO_DATA (nothing where something was expected), THIN (completeness below
     var('dq_min_completeness')), LATE (more than var('dq_max_late_share') of the records
     later than the source's limit), OK. Cases and registry are judged only where at least
@@ -55,25 +57,34 @@ camera_days as (
 
 ),
 
+-- every commune with registered cameras on every camera day, and any commune with reads
+camera_units as (
+
+    select d.day, c.commune_code from camera_days as d cross join cameras as c
+    union
+    select distinct day, commune_code from reads
+
+),
+
 camera_scores as (
 
     select
-        d.day,
-        c.commune_code,
+        u.day,
+        u.commune_code,
         'camera_events' as source,
         cast(count(distinct r.camera_id, r.event_hour) as bigint) as records,
         cast(count(r.camera_id) as bigint) as rows_received,
-        cast(c.n_cameras * 24 as double) as expected_records,
+        cast(coalesce(c.n_cameras, 0) * 24 as double) as expected_records,
         avg(r.fields_present) as field_completeness,
         percentile_approx(r.delay_hours, 0.95) as delay_p95_hours,
         avg(case when r.camera_id is null then null
                  when r.delay_hours > {{ var('dq_max_delay_hours_camera') }} then 1 else 0 end) as late_share,
         cast({{ var('dq_max_delay_hours_camera') }} as double) as max_delay_hours,
-        cast(c.n_cameras * 24 as double) as judged_expected
-    from camera_days as d
-    cross join cameras as c
-    left join reads as r on r.day = d.day and r.commune_code = c.commune_code
-    group by d.day, c.commune_code, c.n_cameras
+        cast(coalesce(c.n_cameras, 0) * 24 as double) as judged_expected
+    from camera_units as u
+    left join cameras as c on c.commune_code = u.commune_code
+    left join reads as r on r.day = u.day and r.commune_code = u.commune_code
+    group by u.day, u.commune_code, c.n_cameras
 
 ),
 
@@ -210,10 +221,10 @@ final as (
         cast(s.late_share as double) as late_share,
         s.max_delay_hours,
         case
-            when s.source <> 'camera_events' and coalesce(s.judged_expected, 0) < {{ var('dq_min_expected_records') }}
+            when coalesce(s.judged_expected, 0) < {{ var('dq_min_expected_records') }}
                 then case when s.late_share > {{ var('dq_max_late_share') }} then 'LATE' else 'OK' end
             when s.records = 0 then 'NO_DATA'
-            when s.records / s.judged_expected < {{ var('dq_min_completeness') }} then 'THIN'
+            when s.records / nullif(s.judged_expected, 0) < {{ var('dq_min_completeness') }} then 'THIN'
             when s.late_share > {{ var('dq_max_late_share') }} then 'LATE'
             else 'OK'
         end as status
