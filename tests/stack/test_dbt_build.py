@@ -100,20 +100,21 @@ def test_traffic_hotspots_slots(built, spark, landing_dir):
     assert top.violations == max(want.values())
 
 
-def _day_registry(landing_dir, day) -> dict[str, str]:
-    """camera -> commune of the registry export of ``day`` (what silver attached to its reads)."""
-    with (landing_dir / "camera" / "registry" / f"dt={day}" / "cameras.csv").open(encoding="utf-8") as fh:
-        return {c["camera_id"]: c["commune_code"] for c in csv.DictReader(fh)}
+def _current_registry(spark) -> dict[str, str]:
+    """camera -> commune of the current camera registry (silver.cameras keeps the newest
+    snapshot loaded): silver conforms reads to it, and the scorecard's expected camera-hours
+    come from it. Another module may have loaded a newer registry than DAY's (test_case_records
+    loads 2025-07-30 with another seed), so DAY's own export is not the oracle."""
+    return {r.camera_id: r.commune_code for r in spark.table(config.SILVER_CAMERAS).collect()}
 
 
 def test_dq_scorecard_camera_rows(built, spark, landing_dir):
     """Per commune: camera-hours with a valid read out of the registered cameras × 24, the
     share of reads landed more than 2 h after the event, and the status — from the landing
     files; the silent camera (14 h without a read) makes its commune's hours thinner.
-    Reads count under the commune their day's registry gave them; the expected hours come
-    from the current registry (other tests may have loaded another one since)."""
-    registered = Counter(r.commune_code for r in spark.table("gold.dim_camera").collect())
-    day_registry = _day_registry(landing_dir, DAY)
+    Cameras count under their commune in the current registry (see _current_registry)."""
+    day_registry = _current_registry(spark)
+    registered = Counter(day_registry.values())
     events = [e for e in valid_events(landing_dir, day_landings(landing_dir)) if e["local_date"] == DAY]
     hours, reads, late = defaultdict(set), Counter(), Counter()
     for e in events:
@@ -182,15 +183,15 @@ def test_a_file_three_days_late_corrects_the_marts(built, spark, landing_dir):
            .agg(F.sum("violations")).first()[0])
     assert got == want
     # the scorecard sees them as late: landed more than 2 h after the event
-    registry_of = {DAY: _day_registry(landing_dir, DAY), late_day: _day_registry(landing_dir, late_day)}
-    commune = registry_of[late_day]["CAM-00001"]
+    current = _current_registry(spark)
+    commune = current["CAM-00001"]
     row = (spark.table("gold.mart_dq_scorecard_daily")
            .where((F.col("day") == F.lit(DAY)) & (F.col("source") == "camera_events")
                   & (F.col("commune_code") == commune)).first())
     events = []
     for landing in (DAY, late_day):
         events += [e for e in valid_events(landing_dir, [landing])
-                   if e["local_date"] == DAY and registry_of[landing][e["camera_id"]] == commune]
+                   if e["local_date"] == DAY and current[e["camera_id"]] == commune]
     late = sum((e["landed_by"] - e["event_time"]).total_seconds() > 2 * 3600 for e in events)
     assert row.rows_received == len(events) and late >= 7
     assert row.late_share == pytest.approx(late / len(events))
