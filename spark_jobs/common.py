@@ -54,16 +54,38 @@ def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: 
     return int(metrics[0]["num_inserted_rows"]) if metrics else 0
 
 
+def landed_before(a: str, b: str, row_key: list[str]) -> str:
+    """SQL condition: row ``a`` landed before row ``b`` (``row_key`` compared in order, e.g.
+    landing date, then file, then line)."""
+    head, *rest = row_key
+    if not rest:
+        return f"{a}.{head} < {b}.{head}"
+    return f"({a}.{head} < {b}.{head} OR ({a}.{head} = {b}.{head} AND {landed_before(a, b, rest)}))"
+
+
 def merge_newer(spark: SparkSession, source: DataFrame, target: str, key: str,
-                version: str = "record_version") -> dict[str, int]:
+                version: str = "record_version", row_key: list[str] | None = None) -> dict[str, int]:
     """Upsert the rows of ``source`` (one per ``key``) whose ``version`` is higher than the
-    target's: a CDC row arriving late or twice never rolls a record back."""
+    target's: a CDC row arriving late or twice never rolls a record back. With ``row_key``,
+    a copy of the SAME version that landed earlier also replaces the target's (earliest
+    landing wins, whatever the load order)."""
+    newer = f"s.{version} > t.{version}"
+    if row_key:
+        newer = f"({newer} OR (s.{version} = t.{version} AND {landed_before('s', 't', row_key)}))"
+    return merge_upsert(spark, source, target, [key], newer)
+
+
+def merge_upsert(spark: SparkSession, source: DataFrame, target: str, keys: list[str],
+                 update_when: str) -> dict[str, int]:
+    """MERGE: insert the source rows whose ``keys`` the target lacks, replace the matched
+    rows where ``update_when`` (a condition on ``t`` and ``s``) holds; counts of both."""
     view = f"_src_{uuid.uuid4().hex[:12]}"
     source.createOrReplaceTempView(view)
+    on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
     try:
         m = spark.sql(
-            f"MERGE INTO {target} t USING {view} s ON t.{key} = s.{key} "
-            f"WHEN MATCHED AND s.{version} > t.{version} THEN UPDATE SET * "
+            f"MERGE INTO {target} t USING {view} s ON {on} "
+            f"WHEN MATCHED AND ({update_when}) THEN UPDATE SET * "
             "WHEN NOT MATCHED THEN INSERT *").collect()
     finally:
         spark.catalog.dropTempView(view)
@@ -111,8 +133,8 @@ def fmt(n: int) -> str:
 
 # Result keys of the silver jobs that count rows a run added or changed (a dotted prefix,
 # e.g. ``residence.new``, names the feed).
-CHANGE_KEYS = frozenset({"new", "updated", "new_versions", "records_new", "records_updated",
-                         "history_new", "history_changed", "quarantine_new"})
+CHANGE_KEYS = frozenset({"new", "updated", "new_versions", "versions_replaced", "records_new",
+                         "records_updated", "history_new", "history_changed", "quarantine_new"})
 
 
 def silver_changed(result: dict) -> bool:
@@ -142,3 +164,25 @@ def conflict_rows(copies: DataFrame, bronze: DataFrame, row_key: list[str], deta
         bronze.select(*row_key, "raw", "ingested_at"), row_key,
     ).select(*row_key, *extra, F.lit("DUPLICATE_CONFLICT").alias("reason_code"), "reason_detail",
              "raw", "ingested_at", F.current_timestamp().alias("quarantined_at"))
+
+
+def resolve_copies(batch: DataFrame, held: DataFrame, keys: list[str], row_key: list[str]) -> DataFrame:
+    """Earliest landing wins, in whatever order days are loaded.
+
+    ``batch``: the valid copies a run loads, with ``_content`` (a hash of what they say);
+    ``held``: the rows the target already holds for the same ``keys`` (``keys``, ``row_key``,
+    ``_content``). Returns the batch's copies and the held rows that are not in the batch
+    (``_from_target``), numbered per key in landing order (``row_key``): ``_n`` = 1 is the
+    winner, whose ``_win_content``, ``_win_at`` (``source_file:line``), ``_win_landing`` and
+    ``_win_from_target`` every copy carries. A held row that is not the winner was loaded
+    before an earlier-landed copy arrived (a backfill out of order): it is replaced."""
+    held_only = (held.join(batch.select(*row_key), row_key, "left_anti")
+                 .withColumn("_from_target", F.lit(True)))
+    every = batch.withColumn("_from_target", F.lit(False)).unionByName(held_only, allowMissingColumns=True)
+    w = Window.partitionBy(*keys).orderBy(*row_key)
+    at = F.concat_ws(":", "source_file", F.col(row_key[-1]).cast("string"))
+    return (every.withColumn("_n", F.row_number().over(w))
+            .withColumn("_win_content", F.first("_content").over(w))
+            .withColumn("_win_at", F.first(at).over(w))
+            .withColumn("_win_landing", F.first(row_key[0]).over(w))
+            .withColumn("_win_from_target", F.first("_from_target").over(w)))

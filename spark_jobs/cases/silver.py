@@ -1,20 +1,25 @@
 """Bronze → silver for the case system: typed CDC versions, current state, status history.
 
 Each bronze record (one CDC row) ends in exactly one place:
-  * ``silver.case_record_versions`` — the first landed copy of each (record_id, record_version),
-    typed and conformed to the current communes;
-  * counted as a duplicate — a later identical copy of a version already kept (the source
+  * ``silver.case_record_versions`` — the earliest-landed copy of each (record_id,
+    record_version), typed and conformed to the current communes;
+  * counted as a duplicate — another copy of a version with the same content (the source
     resends rows);
   * ``quarantine.case_records`` — with ONE reason code, checked in this order:
     MALFORMED_ROW, MISSING_FIELD, BAD_TIMESTAMP, BAD_VALUE, UNKNOWN_ARTICLE,
-    UNKNOWN_COMMUNE, UNKNOWN_UNIT; and DUPLICATE_CONFLICT for a valid copy of a
-    (record_id, record_version) already kept with other content (the first stays).
+    UNKNOWN_COMMUNE, UNKNOWN_UNIT; and DUPLICATE_CONFLICT for a valid copy of a version
+    whose earliest-landed copy has other content.
+**Earliest landing wins in any load order**: when a backfill loads an earlier landing day
+after a later one, the earlier copy of a version replaces the one silver held, the replaced
+copy (if its content differs) becomes a conflict of its own landing day, and conflicts of
+later days name the new winner — the tables end as a load in landing order leaves them.
 Free text (address, summary) is normalised to Unicode NFC: the same Vietnamese word typed
 with combining marks (NFD) and precomposed (NFC) is one string in silver.
-From the versions, ``silver.case_records`` holds the newest version of each record (MERGE
-upsert: a version replaces the row only when its number is higher, so rows arriving out of
-order never roll a record back) and ``silver.case_status_history`` one row per status a
-record went through. All writes are MERGEs: a re-run changes nothing.
+From the versions, ``silver.case_records`` holds the newest version of each record and
+``silver.case_status_history`` one row per status a record went through, both recomputed
+for the records a run touched from all their versions in silver (so versions arriving out
+of order never roll a record back nor leave a wrong history). All writes are MERGEs: a
+re-run changes nothing.
 
 **Admin units across the 2025 merger.** ``location_commune_code`` of a record received before
 1 July 2025 is a legacy (526-unit) code, later a current (126-unit) one — the two lists share
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import uuid
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
@@ -35,7 +41,8 @@ from antt.reference.admin_units import MERGER_DATE
 from antt.reference.seeds import penal_code_articles
 from spark_jobs import common, config
 from spark_jobs.conform import ROW_KEY, ZONED_TS_RE, conform  # noqa: F401 (conform: public here too)
-from spark_jobs.common import date_range, ensure_schema, fmt, log, merge_insert_new, merge_newer, sql_date_list
+from spark_jobs.common import (date_range, ensure_schema, fmt, log, merge_insert_new, merge_upsert,
+                               sql_date_list)
 
 KINDS = ("TO_GIAC", "TIN_BAO", "KIEN_NGHI_KHOI_TO")
 STATUSES = ("RECEIVED", "VERIFYING", "PROSECUTED", "NOT_PROSECUTED", "CLEARED", "SUSPENDED")
@@ -249,23 +256,12 @@ def shape(conformed: DataFrame) -> DataFrame:
     )
 
 
-def versions(conformed: DataFrame) -> DataFrame:
-    """Silver shape; the first landed copy of each (record_id, record_version)."""
-    return rank_copies(shape(conformed)).where("_n = 1").select(*VERSION_COLS)
-
-
 # what makes two copies of a (record_id, record_version) the same row or a conflict
 CONTENT_EXCLUDED = ("landing_date", "source_file", "record_no", "ingested_at", "processed_at")
 
 
 def content_hash(df: DataFrame) -> Column:
     return F.sha2(F.to_json(F.struct(*[F.col(c) for c in VERSION_COLS if c not in CONTENT_EXCLUDED])), 256)
-
-
-def rank_copies(shaped: DataFrame) -> DataFrame:
-    """Copies of each (record_id, record_version) in landing order: see
-    :func:`spark_jobs.common.rank_copies`."""
-    return common.rank_copies(shaped, ["record_id", "record_version"], ROW_KEY, content_hash(shaped))
 
 
 def latest(vers: DataFrame) -> DataFrame:
@@ -287,23 +283,78 @@ def quarantined(classified: DataFrame) -> DataFrame:
         "ingested_at", F.current_timestamp().alias("quarantined_at"))
 
 
-def split_copies(spark: SparkSession, ranked: DataFrame, bronze: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """(versions to keep, conflict quarantine rows): in-batch conflicts, and first copies
-    whose (record_id, record_version) silver already holds with other content."""
+KEYS = ["record_id", "record_version"]
+
+
+def resolve(spark: SparkSession, shaped: DataFrame) -> DataFrame:
+    """The batch's valid copies and the versions silver already holds for the same keys,
+    ranked so the earliest-landed copy of each version wins (see
+    :func:`spark_jobs.common.resolve_copies`)."""
     held_table = spark.table(config.SILVER_CASE_RECORD_VERSIONS)
-    held = held_table.select("record_id", "record_version", content_hash(held_table).alias("_held"),
-                             F.concat_ws(":", "source_file", F.col("record_no").cast("string")).alias("_held_at"))
-    checked = ranked.where("_n = 1").join(held, ["record_id", "record_version"], "left")
-    keep = checked.where("_held IS NULL OR _held = _content").select(*VERSION_COLS)
-    version = F.concat(F.col("record_id"), F.lit(" v"), F.col("record_version").cast("string"))
-    rows = common.conflict_rows(
-        ranked.where("_n > 1 AND _content <> _first_content"), bronze, ROW_KEY,
-        F.concat(version, F.lit(" first landed at "), F.col("_first_at"), F.lit(" with other content")),
-        extra=("record_id",)).unionByName(common.conflict_rows(
-        checked.where("_held IS NOT NULL AND _held <> _content"), bronze, ROW_KEY,
-        F.concat(version, F.lit(" already in silver from "), F.col("_held_at"), F.lit(" with other content")),
-        extra=("record_id",)))
-    return keep, rows
+    held = (held_table.join(shaped.select(*KEYS).distinct(), KEYS, "left_semi")
+            .select(*KEYS, *ROW_KEY, content_hash(held_table).alias("_content")))
+    return common.resolve_copies(shaped.withColumn("_content", content_hash(shaped)), held, KEYS, ROW_KEY)
+
+
+def _version_label() -> Column:
+    return F.concat(F.col("record_id"), F.lit(" v"), F.col("record_version").cast("string"))
+
+
+def conflict_detail(landing: Column) -> Column:
+    """A copy that lost to one of the same landing day "first landed at" it; to one of an
+    earlier day, it found that one "already in silver" — as a load in landing order says."""
+    how = F.when(F.col("_win_landing") == landing, F.lit(" first landed at ")).otherwise(F.lit(" already in silver from "))
+    return F.concat(_version_label(), how, F.col("_win_at"), F.lit(" with other content"))
+
+
+def retarget_conflicts(spark: SparkSession, winners: DataFrame) -> None:
+    """Conflicts of other landing days named the copy silver held when they were loaded;
+    once an earlier-landed copy replaced it, they name that one."""
+    view = f"_winners_{uuid.uuid4().hex[:8]}"
+    winners.select(*KEYS, "landing_date", F.col("_win_at").alias("at")).createOrReplaceTempView(view)
+    try:
+        spark.sql(f"""
+            MERGE INTO {config.QUARANTINE_CASE_RECORDS} t USING {view} s
+            ON t.landing_date > s.landing_date AND t.record_id = s.record_id
+               AND t.reason_code = 'DUPLICATE_CONFLICT'
+               AND startswith(t.reason_detail, concat(s.record_id, ' v', s.record_version, ' already in silver from '))
+            WHEN MATCHED AND NOT startswith(t.reason_detail, concat(s.record_id, ' v', s.record_version,
+                                            ' already in silver from ', s.at, ' ')) THEN UPDATE SET
+                reason_detail = concat(s.record_id, ' v', s.record_version, ' already in silver from ', s.at,
+                                       ' with other content')""").collect()
+    finally:
+        spark.catalog.dropTempView(view)
+
+
+def merge_history(spark: SparkSession, touched: DataFrame) -> dict[str, int]:
+    """Make the status history of the ``touched`` records what their versions in silver say
+    (so versions arriving in any order, or a version replaced by an earlier-landed copy,
+    give the history a load in order gives): insert, correct, and delete what no version
+    says any more."""
+    key = ["record_id", "status", "status_at"]
+    vers = spark.table(config.SILVER_CASE_RECORD_VERSIONS).join(touched, "record_id", "left_semi")
+    want = status_history(vers)
+    stale = (spark.table(config.SILVER_CASE_STATUS_HISTORY).join(touched, "record_id", "left_semi")
+             .join(want.select(*key), key, "left_anti").select(*key))
+    src = want.withColumn("_delete", F.lit(False)).unionByName(stale.withColumn("_delete", F.lit(True)),
+                                                                allowMissingColumns=True)
+    view = f"_hist_{uuid.uuid4().hex[:8]}"
+    src.createOrReplaceTempView(view)
+    cols = ["record_id", "status", "status_at", "record_version", "commune_code", "article", "processed_at"]
+    same = " AND ".join(f"t.{c} <=> s.{c}" for c in ("record_version", "commune_code", "article"))
+    try:
+        m = spark.sql(f"""
+            MERGE INTO {config.SILVER_CASE_STATUS_HISTORY} t USING {view} s
+            ON {" AND ".join(f"t.{k} = s.{k}" for k in key)}
+            WHEN MATCHED AND s._delete THEN DELETE
+            WHEN MATCHED AND NOT s._delete AND NOT ({same}) THEN UPDATE SET
+                {", ".join(f"{c} = s.{c}" for c in cols[3:])}
+            WHEN NOT MATCHED AND NOT s._delete THEN INSERT ({", ".join(cols)})
+                VALUES ({", ".join(f"s.{c}" for c in cols)})""").collect()
+    finally:
+        spark.catalog.dropTempView(view)
+    row = m[0] if m else None
+    return {k: int(row[f"num_{k}_rows"]) if row else 0 for k in ("inserted", "updated", "deleted")}
 
 
 # --- load ----------------------------------------------------------------------------
@@ -334,44 +385,72 @@ def run(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> dict[str
             log(f"silver case_records {label}: no bronze rows for this landing date")
             return {"bronze": 0}
         valid = counts.get(None, 0)
-        ranked = rank_copies(shape(conform(classified.where(F.col("reason_code").isNull()),
-                                           spark.table(config.SILVER_REF_COMMUNE_CROSSWALK))))
-        vers, conflict_rows = split_copies(spark, ranked, bronze)
-        vers = vers.cache()
-        conflict_rows = conflict_rows.cache()
-        n_conflicts = conflict_rows.count()
+        shaped = shape(conform(classified.where(F.col("reason_code").isNull()),
+                               spark.table(config.SILVER_REF_COMMUNE_CROSSWALK)))
+        # read silver's copies once, before this run writes: the ranking decides everything
+        ranked = resolve(spark, shaped).localCheckpoint()
+        batch = ranked.where(~F.col("_from_target"))
+        lost_to_winner = (F.col("_n") > 1) & (F.col("_content") != F.col("_win_content"))
+        winners = batch.where(F.col("_n") == 1)
+        distinct = winners.count()
+        conflicts = batch.where(lost_to_winner)
+        n_conflicts = conflicts.count()
         if n_conflicts:
             counts["DUPLICATE_CONFLICT"] = n_conflicts
-        distinct = vers.count()
-        new_versions = merge_insert_new(spark, vers, config.SILVER_CASE_RECORD_VERSIONS,
-                                        ["record_id", "record_version"])
-        rec = merge_newer(spark, latest(vers), config.SILVER_CASE_RECORDS, "record_id")
-        hist = merge_insert_new(spark, status_history(vers), config.SILVER_CASE_STATUS_HISTORY,
-                                ["record_id", "status", "status_at"])
-        q_new = merge_insert_new(spark, quarantined(classified).unionByName(conflict_rows),
+        conflict_q = common.conflict_rows(conflicts, bronze, ROW_KEY, conflict_detail(F.col("landing_date")),
+                                          extra=("record_id",))
+        # versions silver held from LATER landing days than a copy of this batch: replaced,
+        # and where their content differs they become conflicts of their own landing day
+        replaced = ranked.where(F.col("_from_target") & (F.col("_n") > 1))
+        n_replaced = replaced.count()
+        displaced = replaced.where(lost_to_winner)
+        held_landings = sorted(r[0] for r in displaced.select("landing_date").distinct().collect())
+        new_versions = merge_upsert(spark, winners.select(*VERSION_COLS), config.SILVER_CASE_RECORD_VERSIONS,
+                                    KEYS, common.landed_before("s", "t", ROW_KEY))["inserted"]
+        if held_landings:
+            moved = merge_insert_new(
+                spark, common.conflict_rows(
+                    displaced, spark.table(config.BRONZE_CASE_RECORDS).where(F.col("landing_date").isin(held_landings)),
+                    ROW_KEY, conflict_detail(F.col("landing_date")), extra=("record_id",)),
+                config.QUARANTINE_CASE_RECORDS, ROW_KEY,
+                prune=f"t.landing_date IN ({sql_date_list(held_landings)})")
+            log(f"silver case_records {label}: {fmt(moved)} versions of later landing days "
+                f"({', '.join(map(str, held_landings))}) displaced by earlier-landed copies with other "
+                "content -> quarantine DUPLICATE_CONFLICT of their own landing day")
+        if n_replaced:
+            retarget_conflicts(spark, winners.join(replaced.select(*KEYS).distinct(), KEYS, "left_semi"))
+        # current state and status history follow from ALL versions of the records touched
+        touched = winners.select("record_id").distinct()
+        all_versions = spark.table(config.SILVER_CASE_RECORD_VERSIONS).join(touched, "record_id", "left_semi")
+        same_row = " AND ".join(f"t.{c} <=> s.{c}" for c in ("record_version", *ROW_KEY))
+        rec = merge_upsert(spark, latest(all_versions), config.SILVER_CASE_RECORDS, ["record_id"],
+                           f"NOT ({same_row})")
+        hist = merge_history(spark, touched)
+        q_new = merge_insert_new(spark, quarantined(classified).unionByName(conflict_q),
                                  config.QUARANTINE_CASE_RECORDS, ROW_KEY,
                                  prune=f"t.landing_date IN ({sql_date_list(dates)})", delete_stale=True)
         # check against what the tables now hold
-        in_silver = (spark.table(config.SILVER_CASE_RECORD_VERSIONS)
-                     .join(vers.select("record_id", "record_version"), ["record_id", "record_version"],
-                           "left_semi").count())
+        in_silver = spark.table(config.SILVER_CASE_RECORD_VERSIONS).where(in_dates).count()
         in_quarantine = (spark.table(config.QUARANTINE_CASE_RECORDS)
                          .where(in_dates).count())
-        lost = vers.select("record_id").distinct().join(
-            spark.table(config.SILVER_CASE_RECORDS), "record_id", "left_anti").count()
+        lost = touched.join(spark.table(config.SILVER_CASE_RECORDS), "record_id", "left_anti").count()
     finally:
         classified.unpersist()
     dups = valid - distinct - n_conflicts
     ok = total == in_silver + dups + in_quarantine and lost == 0
     reasons = ", ".join(f"{k} {fmt(v)}" for k, v in sorted((k, v) for k, v in counts.items() if k))
+    already = distinct - new_versions - n_replaced
     log(f"reconcile case_records {label}: bronze {fmt(total)} = versions {fmt(in_silver)}"
-        f" (new {fmt(new_versions)}, already there {fmt(distinct - new_versions)})"
+        f" (new {fmt(new_versions)}, already there {fmt(already)}"
+        + (f", replacing copies of later landing days {fmt(n_replaced)}" if n_replaced else "") + ")"
         f" + duplicates removed {fmt(dups)} + quarantined {fmt(in_quarantine)}"
         f" [{reasons or 'none'}] -> {'OK' if ok else 'MISMATCH'}; records: {fmt(rec['inserted'])} new,"
-        f" {fmt(rec['updated'])} updated; {fmt(hist)} status transitions added")
+        f" {fmt(rec['updated'])} updated; status history: {fmt(hist['inserted'])} added,"
+        f" {fmt(hist['updated'] + hist['deleted'])} corrected")
     result = {"bronze": total, "valid": valid, "versions": in_silver, "new_versions": new_versions,
-              "duplicates": dups, "quarantined": in_quarantine, "quarantine_new": q_new,
-              "records_new": rec["inserted"], "records_updated": rec["updated"], "history_new": hist,
+              "versions_replaced": n_replaced, "duplicates": dups, "quarantined": in_quarantine,
+              "quarantine_new": q_new, "records_new": rec["inserted"], "records_updated": rec["updated"],
+              "history_new": hist["inserted"], "history_changed": hist["updated"] + hist["deleted"],
               **{f"reason.{k}": v for k, v in counts.items() if k}}
     if not ok:
         raise RuntimeError(f"reconciliation failed for case_records {label}: {result}, "

@@ -5,11 +5,12 @@ national IDs. Silver, per feed, with ONE reason code per rejected row in
 ``quarantine.registry`` (MALFORMED_ROW, MISSING_FIELD, BAD_TIMESTAMP, BAD_DATE, BAD_VALUE,
 UNKNOWN_COMMUNE):
 
-* ``silver.residents`` — newest version of each person (MERGE upsert on ``person_key``).
+* ``silver.residents`` — newest version of each person (MERGE upsert on ``person_key``; of
+  two copies of the same version the earlier-landed one, in whatever order days load).
   **PII:** ``person_key`` = HMAC-SHA256 of the national ID with the key from the environment
   (spark_jobs.pii); the name never leaves bronze; the birth date is reduced to the birth year.
-* ``silver.residence_events`` — every registration / de-registration (insert-only on
-  ``event_id``), unit codes conformed to the current communes (legacy codes before 1 July
+* ``silver.residence_events`` — every registration / de-registration (one row per
+  ``event_id``: its earliest-landed copy, in whatever order days load), unit codes conformed to the current communes (legacy codes before 1 July
   2025, by ``effective_date``; split legacy units by the dwelling's coordinates, else the
   default ward). Home address and coordinates stay in bronze.
 * ``silver.residence_history`` — SCD2: one row per registration with ``valid_from`` /
@@ -36,7 +37,8 @@ from pyspark.sql import functions as F
 from antt.reference.admin_units import MERGER_DATE
 from spark_jobs import config, csv_bronze, pii
 from spark_jobs.conform import ROW_KEY, ZONED_TS_RE, conform
-from spark_jobs.common import date_range, ensure_schema, fmt, log, merge_insert_new, merge_newer, sql_date_list
+from spark_jobs.common import (date_range, ensure_schema, fmt, landed_before, log, merge_insert_new, merge_newer,
+                               merge_upsert, sql_date_list)
 
 MERGER = dt.date.fromisoformat(MERGER_DATE)
 
@@ -300,14 +302,17 @@ def load_bronze(spark: SparkSession, dates: list[dt.date], run_id: str) -> dict[
 
 
 def _merge_history(spark: SparkSession, periods: DataFrame) -> int:
+    """Upsert the periods; a period changes when any of its columns but processed_at does
+    (its end, or — after an earlier-landed copy replaced its registration — its person)."""
+    same = " AND ".join(f"t.{c} <=> s.{c}" for c in periods.columns
+                        if c not in ("registration_id", "processed_at"))
     view = f"_src_{uuid.uuid4().hex[:12]}"
     periods.createOrReplaceTempView(view)
     try:
         m = spark.sql(
             f"MERGE INTO {config.SILVER_RESIDENCE_HISTORY} t USING {view} s "
             "ON t.registration_id = s.registration_id "
-            "WHEN MATCHED AND NOT (t.valid_to <=> s.valid_to AND t.end_reason <=> s.end_reason "
-            "AND t.deregistration_id <=> s.deregistration_id) THEN UPDATE SET * "
+            f"WHEN MATCHED AND NOT ({same}) THEN UPDATE SET * "
             "WHEN NOT MATCHED THEN INSERT *").collect()
     finally:
         spark.catalog.dropTempView(view)
@@ -335,7 +340,8 @@ def load_silver(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> 
         valid = classified.where(F.col("reason_code").isNull())
         if feed == "residents":
             rows, keys = residents(valid, key).cache(), ["person_key", "record_version"]
-            merged = merge_newer(spark, _newest(rows, "person_key"), config.SILVER_RESIDENTS, "person_key")
+            merged = merge_newer(spark, _newest(rows, "person_key"), config.SILVER_RESIDENTS, "person_key",
+                                 row_key=ROW_KEY)
             target = config.SILVER_RESIDENTS
             kept = rows.count()
             # a version is "kept" when silver holds it or a newer one
@@ -344,17 +350,23 @@ def load_silver(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> 
         elif feed == "residence":
             conformed = conform(valid.withColumn("t_location_commune_code", F.col("t_commune_code")), crosswalk)
             rows, keys = residence_events(conformed, key).cache(), ["event_id"]
-            merged = {"inserted": merge_insert_new(spark, rows, config.SILVER_RESIDENCE_EVENTS, keys), "updated": 0}
             target = config.SILVER_RESIDENCE_EVENTS
+            # the persons whose periods change: this batch's, and those of events an
+            # earlier-landed copy is about to replace (read before the MERGE)
+            touched = (rows.select("person_key")
+                       .unionByName(spark.table(target).join(rows.select(*keys), keys, "left_semi").select("person_key"))
+                       .distinct().localCheckpoint())
+            # earliest landing wins: a copy that landed before the one silver holds replaces it
+            merged = merge_upsert(spark, rows, target, keys, landed_before("s", "t", ROW_KEY))
             kept = rows.count()
             in_silver = spark.table(target).join(rows.select(*keys), keys, "left_semi").count()
-            touched = rows.select("person_key").distinct()
         else:
             conformed = conform(valid.withColumn("t_location_commune_code", F.col("t_commune_code"))
                                 .withColumn("lat", F.lit(None).cast("double")).withColumn("lon", F.lit(None).cast("double")),
                                 crosswalk)
             rows, keys = dossiers(conformed, key).cache(), ["dossier_id", "record_version"]
-            merged = merge_newer(spark, _newest(rows, "dossier_id"), config.SILVER_DOSSIERS, "dossier_id")
+            merged = merge_newer(spark, _newest(rows, "dossier_id"), config.SILVER_DOSSIERS, "dossier_id",
+                                 row_key=ROW_KEY)
             target = config.SILVER_DOSSIERS
             kept = rows.count()
             in_silver = rows.alias("s").join(spark.table(target).alias("t"), "dossier_id") \

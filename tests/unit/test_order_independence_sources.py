@@ -1,0 +1,291 @@
+"""The case and registry sources: backfilling landing days in any order — one day at a time
+or several in one run — gives the same tables as loading them in order, and a re-run
+changes nothing. Compared by content (every column but load timestamps), through the real
+bronze and silver jobs on a local Delta warehouse.
+
+The days hold what makes order matter: resends with the same content, resends of a version
+with OTHER content (the earliest-landed copy wins, the others are DUPLICATE_CONFLICT of
+their own landing day, naming the winner), versions landing after newer ones, a conflicting
+copy whose status would leave a wrong status history, and a registration resent with
+another person.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+
+import pytest
+
+from spark_jobs import config
+from tests.support.tables import drop_tables
+
+D1, D2, D3 = dt.date(2025, 8, 4), dt.date(2025, 8, 5), dt.date(2025, 8, 6)
+LOAD_TIME = {"ingested_at", "processed_at", "quarantined_at", "ingest_run"}
+T0, T1, T2 = "2025-08-01T09:00:00+07:00", "2025-08-02T10:00:00+07:00", "2025-08-03T15:00:00+07:00"
+
+CASE_TABLES = (config.BRONZE_CASE_RECORDS, config.SILVER_CASE_RECORD_VERSIONS, config.SILVER_CASE_RECORDS,
+               config.SILVER_CASE_STATUS_HISTORY, config.QUARANTINE_CASE_RECORDS)
+REGISTRY_TABLES = (config.BRONZE_REGISTRY_RESIDENTS, config.BRONZE_REGISTRY_RESIDENCE,
+                   config.BRONZE_REGISTRY_DOSSIERS, config.SILVER_RESIDENTS, config.SILVER_RESIDENCE_EVENTS,
+                   config.SILVER_RESIDENCE_HISTORY, config.SILVER_DOSSIERS, config.QUARANTINE_REGISTRY)
+
+
+# --- cases -----------------------------------------------------------------------------
+
+def case(rid, version=1, status="RECEIVED", status_at=T0, summary="x", **extra):
+    d = {"op": "I" if version == 1 else "U", "record_id": rid, "record_version": str(version),
+         "changed_at": status_at, "record_kind": "TO_GIAC", "article": "173", "received_at": T0,
+         "incident_at": T0, "receiving_unit_code": "CAX-00070", "location_commune_code": "00070",
+         "address": "Số 1, phố Huế", "lat": "", "lon": "", "summary": summary, "status": status,
+         "status_at": status_at, "is_complex": "0", "deadline_extended": "0", "case_no": "",
+         "prosecuted_at": "", "cleared_at": "", "suspended_at": "", "vehicle_plate": ""}
+    d.update(extra)
+    return d
+
+
+CASE_DAYS = {
+    D1: [case("A"), case("B", summary="first"), case("C"), case("F")],
+    D2: [case("A"),                                           # resent, same: a duplicate
+         case("B", summary="second"),                         # other content: D1's copy wins
+         case("A", 2, "VERIFYING", T1),
+         case("E", 3, "VERIFYING", T1, summary="v3"),         # lands before its version 2
+         case("F", 2, "VERIFYING", T1)],
+    D3: [case("A", 2, "VERIFYING", T1),                       # same again
+         case("A", 3, "PROSECUTED", T2, case_no="VA-1", prosecuted_at=T2),
+         case("B", summary="third"),                          # a third content: D1's still wins
+         case("E", 2, "VERIFYING", T1, summary="v2"),         # the history's VERIFYING is v2's
+         case("F", 2, "CLEARED", T2, cleared_at=T2),          # other content: D2's wins, and no
+         case("E"),                                           # CLEARED may stay in the history
+         case("G", article="999")],                           # invalid: quarantined
+}
+
+
+def _write_csv(path, columns, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([r[c] for c in columns])
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory):
+    from antt.generator.cases import COLUMNS
+    from antt.generator.residents import DOSSIER_COLUMNS, RESIDENCE_COLUMNS, RESIDENT_COLUMNS
+
+    land = tmp_path_factory.mktemp("order_sources") / "landing"
+    for day, rows in CASE_DAYS.items():
+        _write_csv(land / "cases" / "records" / f"dt={day}" / f"case_records_{day:%Y%m%d}.csv", COLUMNS, rows)
+    for day, feeds in REGISTRY_DAYS.items():
+        for feed, columns in (("residents", RESIDENT_COLUMNS), ("residence", RESIDENCE_COLUMNS),
+                              ("dossiers", DOSSIER_COLUMNS)):
+            _write_csv(land / "registry" / feed / f"dt={day}" / f"{feed}_{day:%Y%m%d}.csv", columns,
+                       feeds.get(feed, []))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANTT_LANDING_DIR", str(land))
+        mp.setenv("ANTT_PII_HMAC_KEY", "order-test-key-" + "k" * 32)
+        yield land
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _small_tables(spark_local):
+    # tiny tables: Delta's 50 state-reconstruction tasks and 200 shuffle partitions dominate
+    conf = {"spark.databricks.delta.snapshotPartitions": "2", "spark.sql.shuffle.partitions": "4"}
+    old = {k: spark_local.conf.get(k, None) for k in conf}
+    for k, v in conf.items():
+        spark_local.conf.set(k, v)
+    from spark_jobs.reference import admin_units as ref
+
+    ref.run(spark_local)
+    yield
+    drop_tables(spark_local, *CASE_TABLES, *REGISTRY_TABLES)
+    for k, v in old.items():
+        if v is None:
+            spark_local.conf.unset(k)
+        else:
+            spark_local.conf.set(k, v)
+
+
+def content(spark, tables) -> dict[str, list[tuple]]:
+    """Every row of every table, without load timestamps, sorted."""
+    out = {}
+    for t in tables:
+        df = spark.table(t)
+        cols = sorted(c for c in df.columns if c not in LOAD_TIME)
+        out[t] = sorted(tuple(str(v) for v in r) for r in df.select(*cols).collect())
+    return out
+
+
+def checksum(tables: dict[str, list[tuple]]) -> str:
+    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
+
+
+def load_cases(spark, batches) -> str:
+    """Run the case jobs on each batch (a list of landing days: one run for all of them)."""
+    from spark_jobs.cases import bronze, silver
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        for days in batches:
+            bronze.run(spark, days, f"order-{days[0]}")
+            silver.run(spark, days)
+    return err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def cases_in_order(spark_local, landing):
+    drop_tables(spark_local, *CASE_TABLES)
+    log = load_cases(spark_local, [[D1], [D2], [D3]])
+    return content(spark_local, CASE_TABLES), log
+
+
+def test_cases_in_order(spark_local, cases_in_order):
+    _, log = cases_in_order
+    spark = spark_local
+    cur = {r.record_id: (r.record_version, r.status, r.summary, r.landing_date)
+           for r in spark.table(config.SILVER_CASE_RECORDS).collect()}
+    assert cur == {"A": (3, "PROSECUTED", "x", D3), "B": (1, "RECEIVED", "first", D1), "C": (1, "RECEIVED", "x", D1),
+                   "E": (3, "VERIFYING", "v3", D2), "F": (2, "VERIFYING", "x", D2)}
+    hist = {(r.record_id, r.status): r.record_version for r in spark.table(config.SILVER_CASE_STATUS_HISTORY).collect()}
+    assert hist == {("A", "RECEIVED"): 1, ("A", "VERIFYING"): 2, ("A", "PROSECUTED"): 3, ("B", "RECEIVED"): 1,
+                    ("C", "RECEIVED"): 1, ("E", "VERIFYING"): 2, ("E", "RECEIVED"): 1, ("F", "RECEIVED"): 1,
+                    ("F", "VERIFYING"): 2}
+    q = {(r.landing_date, r.record_id): (r.reason_code, r.reason_detail)
+         for r in spark.table(config.QUARANTINE_CASE_RECORDS).collect()}
+    first_b = f"cases/records/dt={D1}/case_records_{D1:%Y%m%d}.csv:2"
+    assert q == {(D2, "B"): ("DUPLICATE_CONFLICT", f"B v1 already in silver from {first_b} with other content"),
+                 (D3, "B"): ("DUPLICATE_CONFLICT", f"B v1 already in silver from {first_b} with other content"),
+                 (D3, "F"): ("DUPLICATE_CONFLICT",
+                             f"F v2 already in silver from cases/records/dt={D2}/case_records_{D2:%Y%m%d}.csv:5"
+                             " with other content"),
+                 (D3, "G"): ("UNKNOWN_ARTICLE", "Penal Code article not in reference: 999")}
+    assert log.count("-> OK") == 3
+
+
+@pytest.mark.parametrize("batches", [[[D3], [D2], [D1]], [[D2, D3], [D1]]], ids=["3-2-1", "backfill 2..3, then 1"])
+def test_cases_any_order_gives_the_same_tables(spark_local, cases_in_order, batches):
+    want, _ = cases_in_order
+    drop_tables(spark_local, *CASE_TABLES)
+    log = load_cases(spark_local, batches)
+    got = content(spark_local, CASE_TABLES)
+    for t in want:
+        assert got[t] == want[t], t
+    assert checksum(got) == checksum(want)
+    assert log.count("-> OK") == len(batches)
+    assert "replacing copies of later landing days" in log
+
+
+def test_cases_rerun_changes_nothing(spark_local, cases_in_order):
+    """After an out-of-order load, re-running every day as one backfill changes nothing."""
+    want, _ = cases_in_order
+    assert checksum(content(spark_local, CASE_TABLES)) == checksum(want)
+    log = load_cases(spark_local, [[D1, D2, D3]])
+    assert checksum(content(spark_local, CASE_TABLES)) == checksum(want)
+    assert "(new 0, already there" in log and "replac" not in log
+    assert "records: 0 new, 0 updated; status history: 0 added, 0 corrected" in log
+
+
+# --- registry ------------------------------------------------------------------------
+
+NID_P, NID_Q = "001090012345", "001090054321"
+
+
+def person(nid, version=1, hh="HK-00000001", changed_at=T0):
+    return {"op": "I" if version == 1 else "U", "national_id": nid, "full_name": "Nguyễn Văn A",
+            "birth_date": "1990-01-02", "sex": "NAM", "household_id": hh, "changed_at": changed_at,
+            "record_version": str(version)}
+
+
+def residence(eid, nid=NID_P, action="REGISTER", eff="2025-08-01", hh="HK-00000001", typ="THUONG_TRU"):
+    return {"event_id": eid, "national_id": nid, "household_id": hh, "residence_type": typ, "action": action,
+            "commune_code": "00070", "address": "Số 1, phố Huế", "lat": "", "lon": "", "effective_date": eff,
+            "expires_on": "", "registered_at": f"{eff}T09:00:00+07:00"}
+
+
+def dossier(did, version=1, status="SUBMITTED", channel="ONLINE"):
+    return {"dossier_id": did, "record_version": str(version), "service_code": "DK_THUONG_TRU",
+            "channel": channel, "commune_code": "00070", "national_id": NID_P, "status": status,
+            "submitted_at": T0, "completed_at": T2 if status == "COMPLETED" else "", "changed_at": T0}
+
+
+REGISTRY_DAYS = {
+    D1: {"residents": [person(NID_P), person(NID_Q)],
+         "residence": [residence("R1"), residence("R2", NID_Q)],
+         "dossiers": [dossier("X1"), dossier("X2")]},
+    D2: {"residents": [person(NID_P),                            # resent, same
+                       person(NID_Q, 2, hh="HK-00000002", changed_at=T1)],
+         "residence": [residence("R1"),                          # resent, same
+                       residence("R3", NID_Q, "DEREGISTER", "2025-08-03"),   # closes R2
+                       residence("R4", NID_Q, hh="HK-00000002", eff="2025-08-03")],
+         "dossiers": [dossier("X1", 2, "COMPLETED"), dossier("X2", channel="OFFLINE")]},   # X2: other content
+    D3: {"residents": [person(NID_Q, 2, hh="HK-00000002", changed_at=T1)],   # resent
+         "residence": [residence("R1", NID_Q),                   # resent with another person: D1's wins
+                       residence("R5", NID_P, "DEREGISTER", "2025-08-05")],  # closes R1
+         "dossiers": [dossier("X1", 2, "COMPLETED"), dossier("X3", 1, "PROCESSING")]},
+}
+
+
+def load_registry(spark, batches) -> str:
+    from spark_jobs.registry import jobs
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        for days in batches:
+            jobs.load_bronze(spark, days, f"order-{days[0]}")
+            jobs.load_silver(spark, days)
+    return err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def registry_in_order(spark_local, landing):
+    drop_tables(spark_local, *REGISTRY_TABLES)
+    log = load_registry(spark_local, [[D1], [D2], [D3]])
+    return content(spark_local, REGISTRY_TABLES), log
+
+
+def test_registry_in_order(spark_local, registry_in_order):
+    from spark_jobs import pii
+
+    _, log = registry_in_order
+    spark = spark_local
+    key = pii.key_from_env()
+    p, q = pii.hmac_hex_py(NID_P, key), pii.hmac_hex_py(NID_Q, key)
+    events = {r.event_id: (r.person_key, r.landing_date) for r in spark.table(config.SILVER_RESIDENCE_EVENTS).collect()}
+    assert events == {"R1": (p, D1), "R2": (q, D1), "R3": (q, D2), "R4": (q, D2), "R5": (p, D3)}
+    hist = {r.registration_id: (r.person_key, str(r.valid_to), r.end_reason)
+            for r in spark.table(config.SILVER_RESIDENCE_HISTORY).collect()}
+    assert hist == {"R1": (p, "2025-08-04", "DEREGISTERED"), "R2": (q, "2025-08-02", "DEREGISTERED"),
+                    "R4": (q, "None", None)}
+    dossiers = {r.dossier_id: (r.record_version, r.status, r.channel, r.landing_date)
+                for r in spark.table(config.SILVER_DOSSIERS).collect()}
+    assert dossiers == {"X1": (2, "COMPLETED", "ONLINE", D2), "X2": (1, "SUBMITTED", "ONLINE", D1),
+                        "X3": (1, "PROCESSING", "ONLINE", D3)}
+    residents = {r.person_key: (r.record_version, r.household_id, r.landing_date)
+                 for r in spark.table(config.SILVER_RESIDENTS).collect()}
+    assert residents == {p: (1, "HK-00000001", D1), q: (2, "HK-00000002", D2)}
+    assert log.count("-> OK") == 9
+
+
+@pytest.mark.parametrize("batches", [[[D3], [D2], [D1]], [[D2, D3], [D1]]], ids=["3-2-1", "backfill 2..3, then 1"])
+def test_registry_any_order_gives_the_same_tables(spark_local, registry_in_order, batches):
+    want, _ = registry_in_order
+    drop_tables(spark_local, *REGISTRY_TABLES)
+    log = load_registry(spark_local, batches)
+    got = content(spark_local, REGISTRY_TABLES)
+    for t in want:
+        assert got[t] == want[t], t
+    assert checksum(got) == checksum(want)
+    assert log.count("-> OK") == 3 * len(batches)
+
+
+def test_registry_rerun_changes_nothing(spark_local, registry_in_order):
+    want, _ = registry_in_order
+    assert checksum(content(spark_local, REGISTRY_TABLES)) == checksum(want)
+    log = load_registry(spark_local, [[D1, D2, D3]])
+    assert checksum(content(spark_local, REGISTRY_TABLES)) == checksum(want)
+    assert log.count(": 0 new, 0 updated") == 3 and "0 periods inserted or changed" in log
