@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 from antt.airflow_api import Airflow
 from antt.generator import residents
 from spark_jobs import config
-from tests.support import registry_oracle
+from tests.support import dq_oracle, registry_oracle
 
 pytestmark = pytest.mark.stack
 START, DAYS = dt.date(2025, 5, 1), 120
@@ -120,3 +120,29 @@ def test_scorecard_population_and_registrations(loaded, spark):
     assert row.population == perm[commune] + temp.get(commune, 0)
     assert row.registrations == registry_oracle.registrations_on(loaded, day, commune) > 0
     assert row.reports_per_10k == pytest.approx(round(row.reports_received * 10000 / row.population, 3))
+
+
+@pytest.mark.parametrize("day", [dt.date(2025, 6, 20), dt.date(2025, 8, 10)])
+def test_dq_scorecard_registry_rows(loaded, spark, day):
+    """Every commune's registry row of the data-quality scorecard (registrations of the 7
+    days up to the day against the commune's 28 days before, household / expiry present,
+    share landed more than 48 h after registration, status) equals the landing files'."""
+    from collections import Counter
+
+    from antt.reference.admin_units import hanoi_communes
+
+    records = []
+    for e in loaded.values():
+        if e["action"] != "REGISTER":
+            continue
+        at = dt.datetime.fromisoformat(e["registered_at"])
+        present = bool(e["household_id"]) + (bool(e["expires_on"]) or e["residence_type"] == "THUONG_TRU")
+        records.append(dq_oracle.Record(at.astimezone(dq_oracle.LOCAL_TZ).date(), e["commune"], present / 2,
+                                        dq_oracle.delay_hours(at, e["landing"])))
+    want = dq_oracle.expected_rows(records, day, [c.code for c in hanoi_communes()],
+                                   "dq_max_delay_hours_registry")
+    rows = {r.commune_code: r for r in spark.table("gold.mart_dq_scorecard_daily")
+            .where((F.col("day") == F.lit(day)) & (F.col("source") == "residence_events")).collect()}
+    dq_oracle.assert_rows_match(rows, want)
+    print(f"dq scorecard residence_events {day}: {dict(Counter(w['status'] for w in want.values()))}")
+    assert sum(w["records"] for w in want.values()) > 0

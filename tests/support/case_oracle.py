@@ -27,10 +27,12 @@ def _local_date(t: dt.datetime | None) -> dt.date | None:
 
 
 def load_records(landing_dir: Path) -> dict[str, dict]:
-    """Newest valid version of every record found in any landed extract."""
+    """Newest valid version of every record found in any landed extract, with the landing
+    day of its first valid version (``first_landing``)."""
     articles = penal_code_articles()
     current = {c.code for c in hanoi_communes()}
     versions: dict[tuple[str, int], dict] = {}
+    first_landing: dict[str, dt.date] = {}   # earliest landing day of any valid version
     for path in sorted((Path(landing_dir) / "cases" / "records").glob("dt=*/*.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
             rows = csv.reader(fh)
@@ -53,10 +55,14 @@ def load_records(landing_dir: Path) -> dict[str, dict]:
                     continue
                 rec["commune_code"] = commune
                 rec["received_date"] = received
+                landing = dt.date.fromisoformat(path.parent.name.removeprefix("dt="))
+                first_landing[rec["record_id"]] = min(landing, first_landing.get(rec["record_id"], landing))
                 versions.setdefault((rec["record_id"], int(rec["record_version"])), rec)
     latest: dict[str, dict] = {}
     for (rid, v), rec in sorted(versions.items()):
         latest[rid] = rec  # sorted by version: the last one wins
+    for rid, rec in latest.items():
+        rec["first_landing"] = first_landing[rid]
     return latest
 
 

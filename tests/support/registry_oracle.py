@@ -47,6 +47,7 @@ def residence_events(landing_dir: Path) -> dict[str, dict]:
                     continue
             except KeyError:
                 continue
+            e["landing"] = dt.date.fromisoformat(f.parent.name.removeprefix("dt="))
             e["eff"] = eff
             e["exp"] = dt.date.fromisoformat(e["expires_on"]) if e["expires_on"] else None
             out.setdefault(e["event_id"], e)
