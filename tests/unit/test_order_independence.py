@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gzip
-import hashlib
 import io
 import json
 import shutil
@@ -20,14 +19,13 @@ from pathlib import Path
 import pytest
 
 from spark_jobs import config
-from tests.support.tables import drop_tables
+from tests.support import tables
+from tests.support.tables import checksum, drop_tables, small_tables
 
 D1, D2, D3 = dt.date(2024, 7, 1), dt.date(2024, 7, 2), dt.date(2024, 7, 3)
 REGISTRY = Path(__file__).resolve().parents[1] / "corpus" / "camera" / "registry" / "dt=2024-06-03" / "cameras.csv"
 TABLES = (config.BRONZE_CAMERA_EVENTS, config.SILVER_CAMERA_EVENTS, config.QUARANTINE_CAMERA_EVENTS,
           config.SILVER_CAMERAS)
-# columns that say when a row was written, not what it holds
-LOAD_TIME = {"ingested_at", "processed_at", "quarantined_at", "ingest_run"}
 
 
 def ev(eid, day, hour=7, speed=42.0, plate="30A-123.45"):
@@ -66,18 +64,9 @@ def landing(tmp_path_factory):
 
 @pytest.fixture(scope="module", autouse=True)
 def _leave_no_tables(spark_local):
-    # tiny tables: Delta's 50 state-reconstruction tasks and 200 shuffle partitions dominate
-    conf = {"spark.databricks.delta.snapshotPartitions": "2", "spark.sql.shuffle.partitions": "4"}
-    old = {k: spark_local.conf.get(k, None) for k in conf}
-    for k, v in conf.items():
-        spark_local.conf.set(k, v)
-    yield
-    drop_tables(spark_local, *TABLES)
-    for k, v in old.items():
-        if v is None:
-            spark_local.conf.unset(k)
-        else:
-            spark_local.conf.set(k, v)
+    with small_tables(spark_local):
+        yield
+        drop_tables(spark_local, *TABLES)
 
 
 def load(spark, days) -> str:
@@ -93,17 +82,7 @@ def load(spark, days) -> str:
 
 
 def content(spark) -> dict[str, list[tuple]]:
-    """Every row of every table, without load timestamps, sorted."""
-    out = {}
-    for t in TABLES[:3]:
-        df = spark.table(t)
-        cols = sorted(c for c in df.columns if c not in LOAD_TIME)
-        out[t] = sorted(tuple(str(v) for v in r) for r in df.select(*cols).collect())
-    return out
-
-
-def checksum(tables: dict[str, list[tuple]]) -> str:
-    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
+    return tables.content(spark, TABLES[:3])
 
 
 @pytest.fixture(scope="module")

@@ -14,17 +14,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import hashlib
 import io
-import json
 
 import pytest
 
 from spark_jobs import config
-from tests.support.tables import drop_tables
+from tests.support.tables import checksum, content, drop_tables, small_tables
 
 D1, D2, D3 = dt.date(2025, 8, 4), dt.date(2025, 8, 5), dt.date(2025, 8, 6)
-LOAD_TIME = {"ingested_at", "processed_at", "quarantined_at", "ingest_run"}
 T0, T1, T2 = "2025-08-01T09:00:00+07:00", "2025-08-02T10:00:00+07:00", "2025-08-03T15:00:00+07:00"
 
 CASE_TABLES = (config.BRONZE_CASE_RECORDS, config.SILVER_CASE_RECORD_VERSIONS, config.SILVER_CASE_RECORDS,
@@ -94,35 +91,12 @@ def landing(tmp_path_factory):
 
 @pytest.fixture(scope="module", autouse=True)
 def _small_tables(spark_local):
-    # tiny tables: Delta's 50 state-reconstruction tasks and 200 shuffle partitions dominate
-    conf = {"spark.databricks.delta.snapshotPartitions": "2", "spark.sql.shuffle.partitions": "4"}
-    old = {k: spark_local.conf.get(k, None) for k in conf}
-    for k, v in conf.items():
-        spark_local.conf.set(k, v)
     from spark_jobs.reference import admin_units as ref
 
-    ref.run(spark_local)
-    yield
-    drop_tables(spark_local, *CASE_TABLES, *REGISTRY_TABLES)
-    for k, v in old.items():
-        if v is None:
-            spark_local.conf.unset(k)
-        else:
-            spark_local.conf.set(k, v)
-
-
-def content(spark, tables) -> dict[str, list[tuple]]:
-    """Every row of every table, without load timestamps, sorted."""
-    out = {}
-    for t in tables:
-        df = spark.table(t)
-        cols = sorted(c for c in df.columns if c not in LOAD_TIME)
-        out[t] = sorted(tuple(str(v) for v in r) for r in df.select(*cols).collect())
-    return out
-
-
-def checksum(tables: dict[str, list[tuple]]) -> str:
-    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
+    with small_tables(spark_local):
+        ref.run(spark_local)
+        yield
+        drop_tables(spark_local, *CASE_TABLES, *REGISTRY_TABLES)
 
 
 def load_cases(spark, batches) -> str:
@@ -137,16 +111,7 @@ def load_cases(spark, batches) -> str:
     return err.getvalue()
 
 
-@pytest.fixture(scope="module")
-def cases_in_order(spark_local, landing):
-    drop_tables(spark_local, *CASE_TABLES)
-    log = load_cases(spark_local, [[D1], [D2], [D3]])
-    return content(spark_local, CASE_TABLES), log
-
-
-def test_cases_in_order(spark_local, cases_in_order):
-    _, log = cases_in_order
-    spark = spark_local
+def check_cases_in_order(spark) -> None:
     cur = {r.record_id: (r.record_version, r.status, r.summary, r.landing_date)
            for r in spark.table(config.SILVER_CASE_RECORDS).collect()}
     assert cur == {"A": (3, "PROSECUTED", "x", D3), "B": (1, "RECEIVED", "first", D1), "C": (1, "RECEIVED", "x", D1),
@@ -164,30 +129,6 @@ def test_cases_in_order(spark_local, cases_in_order):
                              f"F v2 already in silver from cases/records/dt={D2}/case_records_{D2:%Y%m%d}.csv:5"
                              " with other content"),
                  (D3, "G"): ("UNKNOWN_ARTICLE", "Penal Code article not in reference: 999")}
-    assert log.count("-> OK") == 3
-
-
-@pytest.mark.parametrize("batches", [[[D3], [D2], [D1]], [[D2, D3], [D1]]], ids=["3-2-1", "backfill 2..3, then 1"])
-def test_cases_any_order_gives_the_same_tables(spark_local, cases_in_order, batches):
-    want, _ = cases_in_order
-    drop_tables(spark_local, *CASE_TABLES)
-    log = load_cases(spark_local, batches)
-    got = content(spark_local, CASE_TABLES)
-    for t in want:
-        assert got[t] == want[t], t
-    assert checksum(got) == checksum(want)
-    assert log.count("-> OK") == len(batches)
-    assert "replacing copies of later landing days" in log
-
-
-def test_cases_rerun_changes_nothing(spark_local, cases_in_order):
-    """After an out-of-order load, re-running every day as one backfill changes nothing."""
-    want, _ = cases_in_order
-    assert checksum(content(spark_local, CASE_TABLES)) == checksum(want)
-    log = load_cases(spark_local, [[D1, D2, D3]])
-    assert checksum(content(spark_local, CASE_TABLES)) == checksum(want)
-    assert "(new 0, already there" in log and "replac" not in log
-    assert "records: 0 new, 0 updated; status history: 0 added, 0 corrected" in log
 
 
 # --- registry ------------------------------------------------------------------------
@@ -241,18 +182,9 @@ def load_registry(spark, batches) -> str:
     return err.getvalue()
 
 
-@pytest.fixture(scope="module")
-def registry_in_order(spark_local, landing):
-    drop_tables(spark_local, *REGISTRY_TABLES)
-    log = load_registry(spark_local, [[D1], [D2], [D3]])
-    return content(spark_local, REGISTRY_TABLES), log
-
-
-def test_registry_in_order(spark_local, registry_in_order):
+def check_registry_in_order(spark) -> None:
     from spark_jobs import pii
 
-    _, log = registry_in_order
-    spark = spark_local
     key = pii.key_from_env()
     p, q = pii.hmac_hex_py(NID_P, key), pii.hmac_hex_py(NID_Q, key)
     events = {r.event_id: (r.person_key, r.landing_date) for r in spark.table(config.SILVER_RESIDENCE_EVENTS).collect()}
@@ -268,24 +200,57 @@ def test_registry_in_order(spark_local, registry_in_order):
     residents = {r.person_key: (r.record_version, r.household_id, r.landing_date)
                  for r in spark.table(config.SILVER_RESIDENTS).collect()}
     assert residents == {p: (1, "HK-00000001", D1), q: (2, "HK-00000002", D2)}
-    assert log.count("-> OK") == 9
+
+
+# --- both sources: any order, re-run --------------------------------------------------
+
+SOURCES = {
+    # tables, loader, checks of the in-order load, reconciliation lines per run, what an
+    # out-of-order load must log (a replacement), what a re-run must and must not log
+    "cases": (CASE_TABLES, load_cases, check_cases_in_order, 1,
+              "replacing copies of later landing days",
+              ["(new 0, already there", "records: 0 new, 0 updated; status history: 0 added, 0 corrected"],
+              "replac"),
+    "registry": (REGISTRY_TABLES, load_registry, check_registry_in_order, 3,
+                 "silver.residence_events: 1 new, 1 updated",
+                 ["silver.residents: 0 new, 0 updated", "silver.residence_events: 0 new, 0 updated",
+                  "silver.dossiers: 0 new, 0 updated", "0 periods inserted or changed"],
+                 "1 updated"),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SOURCES))
+def in_order(request, spark_local, landing):
+    """(source, content after loading the three days one by one in landing order)."""
+    tables, load, check, runs, *_ = SOURCES[request.param]
+    drop_tables(spark_local, *tables)
+    log = load(spark_local, [[D1], [D2], [D3]])
+    check(spark_local)
+    assert log.count("-> OK") == 3 * runs
+    return request.param, content(spark_local, tables)
 
 
 @pytest.mark.parametrize("batches", [[[D3], [D2], [D1]], [[D2, D3], [D1]]], ids=["3-2-1", "backfill 2..3, then 1"])
-def test_registry_any_order_gives_the_same_tables(spark_local, registry_in_order, batches):
-    want, _ = registry_in_order
-    drop_tables(spark_local, *REGISTRY_TABLES)
-    log = load_registry(spark_local, batches)
-    got = content(spark_local, REGISTRY_TABLES)
+def test_any_order_gives_the_same_tables(spark_local, in_order, batches):
+    source, want = in_order
+    tables, load, _, runs, replaced, *_ = SOURCES[source]
+    drop_tables(spark_local, *tables)
+    log = load(spark_local, batches)
+    got = content(spark_local, tables)
     for t in want:
         assert got[t] == want[t], t
     assert checksum(got) == checksum(want)
-    assert log.count("-> OK") == 3 * len(batches)
+    assert log.count("-> OK") == runs * len(batches)
+    assert replaced in log
 
 
-def test_registry_rerun_changes_nothing(spark_local, registry_in_order):
-    want, _ = registry_in_order
-    assert checksum(content(spark_local, REGISTRY_TABLES)) == checksum(want)
-    log = load_registry(spark_local, [[D1, D2, D3]])
-    assert checksum(content(spark_local, REGISTRY_TABLES)) == checksum(want)
-    assert log.count(": 0 new, 0 updated") == 3 and "0 periods inserted or changed" in log
+def test_rerun_changes_nothing(spark_local, in_order):
+    """After an out-of-order load, re-running every day as one backfill changes nothing."""
+    source, want = in_order
+    tables, load, *_, must, must_not = SOURCES[source]
+    assert checksum(content(spark_local, tables)) == checksum(want)
+    log = load(spark_local, [[D1, D2, D3]])
+    assert checksum(content(spark_local, tables)) == checksum(want)
+    for text in must:
+        assert text in log, text
+    assert must_not not in log
