@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ENV   := source infra/env.sh &&
 PY    := .venv/pipeline/bin/python
 
-.PHONY: help setup up down status demo test test-unit counts quarantine maintain sql dashboards dq-docs reset dbt-docs
+.PHONY: help setup up down status demo test test-unit bench counts quarantine maintain sql dashboards dq-docs reset dbt-docs
 
 help:           ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/' | expand -t16
@@ -28,6 +28,9 @@ test: up        ## the test suite CI runs: unit, DAG integrity, dbt build, end t
 
 test-unit: setup ## fast tests that need no running service
 	$(ENV) $(PY) -m pytest tests -m "not stack" $(PYTEST_ARGS)
+
+bench: setup    ## benchmark, slow (≈ 30 min at 20 M reads): own Spark under var/bench; BENCH_ARGS="--rows N --cameras N"
+	bash infra/bench.sh $(BENCH_ARGS)
 
 counts:         ## row counts per layer, with their checks
 	$(ENV) $(PY) -m spark_jobs.counts

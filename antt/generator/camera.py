@@ -200,9 +200,11 @@ class RunSummary:
 
 
 class _Generator:
-    def __init__(self, seed: int, scale: float, n_cameras: int):
+    def __init__(self, seed: int, scale: float, n_cameras: int,
+                 malformed_line_rate: float = MALFORMED_LINE_RATE):
         self.seed = seed
         self.scale = scale
+        self.malformed_line_rate = malformed_line_rate
         self.registry = build_registry(seed, n_cameras)
         models = [(c, True) for c in self.registry] + [(c, False) for c in unknown_cameras(seed)]
         models.sort(key=lambda t: t[0].camera_id)
@@ -322,7 +324,7 @@ class _Generator:
                     if copy_slot is None:
                         continue
                     out = line
-                    if rng.random() < MALFORMED_LINE_RATE:
+                    if rng.random() < self.malformed_line_rate:
                         out = line[: rng.randint(8, len(line) - 2)]
                     emit(copy_slot, cam.camera_id, out, out is not line, m.known,
                          unreadable, event_id, violation, day_str, late, is_resend)
@@ -346,15 +348,25 @@ def _registry_csv(registry: list[Camera]) -> bytes:
 
 def generate(out_dir: str | os.PathLike, start: date, days: int = 1, *, seed: int = 42,
              scale: float = 1.0, n_cameras: int = 150, progress=None,
-             collect_truth: bool = False) -> RunSummary:
-    """Write ``days`` landing days from ``start`` under ``out_dir``; see module doc."""
+             collect_truth: bool = False, malformed_line_rate: float = MALFORMED_LINE_RATE,
+             shard: tuple[int, int] = (0, 1)) -> RunSummary:
+    """Write ``days`` landing days from ``start`` under ``out_dir``; see module doc.
+
+    ``shard=(i, n)`` writes only the files of every n-th camera from the i-th (the same
+    files the whole run writes for them: each camera-day has its own random stream), so n
+    processes can share a big day; ``malformed_line_rate=0`` writes no broken JSON line
+    (every other draw is unchanged), e.g. for a benchmark against a strict JSON reader."""
     if days < 1:
         raise ValueError("days must be >= 1")
     if scale < 0:
         raise ValueError("scale must be >= 0")
+    index, count = shard
+    if not 0 <= index < count:
+        raise ValueError(f"shard {index} of {count} does not exist")
     t0 = time.perf_counter()
     out = Path(out_dir)
-    gen = _Generator(seed, scale, n_cameras)
+    gen = _Generator(seed, scale, n_cameras, malformed_line_rate)
+    models = gen.models[index::count]
     registry_bytes = _registry_csv(gen.registry)
     lo, hi = start.toordinal() * 24, (start.toordinal() + days) * 24
     pending: dict[int, dict[str, list[str]]] = {}
@@ -385,18 +397,19 @@ def generate(out_dir: str | os.PathLike, start: date, days: int = 1, *, seed: in
     stats: list[DayStats] = []
     for k in range(-LOOKBACK_DAYS, days):
         day = start + timedelta(days=k)
-        for m in gen.models:
+        for m in models:
             gen.camera_day(m, day, emit)
         if k < 0:
             continue
-        stats.append(_write_landing_day(out, day, pending, registry_bytes))
+        stats.append(_write_landing_day(out, day, pending, registry_bytes, prune_stale=count == 1))
         if progress:
             s = stats[-1]
             progress(f"day {k + 1}/{days} {day.isoformat()}: {s.lines:,} events in {s.files:,} files")
     return RunSummary(stats, truth, time.perf_counter() - t0)
 
 
-def _write_landing_day(out: Path, day: date, pending: dict, registry_bytes: bytes) -> DayStats:
+def _write_landing_day(out: Path, day: date, pending: dict, registry_bytes: bytes,
+                       prune_stale: bool = True) -> DayStats:
     d = day.isoformat()
     st = DayStats(day)
     _write_atomic(out / "camera" / "registry" / f"dt={d}" / "cameras.csv", registry_bytes)
@@ -413,7 +426,7 @@ def _write_landing_day(out: Path, day: date, pending: dict, registry_bytes: byte
             written.add(path)
             st.lines += len(lines)
             st.files += 1
-    if part.exists():  # idempotent re-run: drop files a previous run left behind
+    if prune_stale and part.exists():  # idempotent re-run: drop files a previous run left behind
         for old in part.glob("hh=*/*.jsonl.gz"):
             if old not in written:
                 old.unlink()

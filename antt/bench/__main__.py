@@ -1,0 +1,84 @@
+"""`make bench` (infra/bench.sh runs this against the bench's own Spark application).
+
+    python -m antt.bench [--rows 20000000] [--cameras 2000] [--day 2023-03-06]
+
+Prints one table; every figure is measured in this run. Also written to
+``$ANTT_VAR_DIR/bench-<time>.txt``.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from antt.bench import ingest
+from antt.bench.report import Row, render
+from spark_jobs.config import settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="make bench", description=__doc__.split("\n")[0])
+    p.add_argument("--rows", type=int, default=20_000_000, help="plate reads in the landing day (default 20 M)")
+    p.add_argument("--cameras", type=int, default=2000, help="cameras (default 2,000)")
+    p.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2023, 3, 6), help="landing day (a Monday)")
+    p.add_argument("--workers", type=int, default=None, help="generator processes (default: cores)")
+    a = p.parse_args(argv)
+    cfg = settings()
+    landing = cfg.landing_dir
+    command = "make bench" + (f" BENCH_ARGS={shlex.quote(' '.join(argv or sys.argv[1:]))}" if (argv or sys.argv[1:]) else "")
+
+    data = ingest.generate_day(landing, a.day, a.rows, a.cameras, workers=a.workers)
+    lines = data["lines"]
+
+    ingest.log("baseline: pyarrow reads the landing files and writes Parquet (own process)")
+    base = ingest.run_in_subprocess(
+        "from antt.bench.ingest import _baseline_main; "
+        f"_baseline_main({str(landing)!r}, {a.day.isoformat()!r}, {str(cfg.var_dir / 'bench-parquet')!r})")
+    base_rate = base["rows"] / base["seconds"]
+    ingest.log(f"baseline: {base['rows']:,} rows in {base['seconds']:.1f} s = {base_rate:,.0f} rows/s")
+
+    ingest.log("project: camera registry → bronze → silver on the bench's Spark (Spark Connect), from empty tables")
+    ingest.drop_camera_tables()
+    t0 = time.perf_counter()
+    proj = ingest.project_ingest(a.day)
+    proj_s = time.perf_counter() - t0
+    ingest_s = proj["bronze_s"] + proj["silver_s"]
+    proj_rate = lines / ingest_s
+    jvm_mib = ingest.jvm_peak_mib(cfg.var_dir / "run")
+    ingest.log(f"project: {lines:,} lines in {ingest_s:.1f} s = {proj_rate:,.0f} rows/s")
+
+    ingest.log("Spark start-up: a classic local session vs attaching to the running application")
+    start = ingest.spark_startup()
+
+    rows = [
+        Row("landing day: plate reads (lines)", lines, "rows",
+            f"{data['files']:,} gzip JSON-lines files, {a.cameras:,} cameras, {a.day}"),
+        Row("baseline: pyarrow read JSON + write Parquet", base_rate, "rows/s",
+            f"{base['rows']:,} rows in {base['seconds']:.1f} s, {base['peak_mib']:,.0f} MiB peak"),
+        Row("project: landing → bronze → silver", proj_rate, "rows/s",
+            f"bronze {proj['bronze_s']:.1f} s + silver {proj['silver_s']:.1f} s; dedup + validation + quarantine"),
+        Row("project / baseline", proj_rate / base_rate, "ratio", "goal ≥ 0.30"),
+        Row("  bronze (read, split lines, MERGE)", lines / proj["bronze_s"], "rows/s", ""),
+        Row("  silver (parse, validate, dedup, MERGE)", lines / proj["silver_s"], "rows/s",
+            f"new {proj['silver_new']:,}, duplicates {proj['duplicates']:,}, quarantined {proj['quarantined']:,}"),
+        Row("Spark start: classic local session", start["local_s"], "s", "a JVM per task without the shared app"),
+        Row("Spark start: Spark Connect attach", start["connect_s"], "s", "what a DAG task pays"),
+        Row("  attach share of this ingest run", start["connect_s"] / (start["connect_s"] + proj_s), "share",
+            f"run {proj_s:.0f} s incl. registry {proj['registry_s']:.1f} s"),
+        Row("  a JVM start's share of this ingest run", start["local_s"] / (start["local_s"] + proj_s), "share", ""),
+        Row("peak memory: Spark application (JVM)", jvm_mib, "MiB", "VmHWM of the bench's Spark"),
+        Row("peak memory: pyarrow baseline process", base["peak_mib"], "MiB", ""),
+    ]
+    table = render(rows, command)
+    print(table)
+    out = cfg.var_dir / f"bench-{dt.datetime.now():%Y%m%dT%H%M%S}.txt"
+    out.write_text(table + "\n", encoding="utf-8")
+    ingest.log(f"table written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The benchmark's parts that decide its figures (no timing asserted: tests never time)."""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+
+import pyarrow.parquet as pq
+
+from antt.bench import ingest
+from antt.bench.report import Row, render
+from antt.generator import camera
+
+DAY = dt.date(2023, 3, 6)
+
+
+def _files(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.jsonl.gz"))}
+
+
+def test_generator_shards_write_exactly_the_whole_runs_files(tmp_path):
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    camera.generate(whole, DAY, 1, seed=3, scale=0.2, n_cameras=7)
+    n = [camera.generate(parts, DAY, 1, seed=3, scale=0.2, n_cameras=7, shard=(i, 3)).days[0].lines
+         for i in range(3)]
+    got, want = _files(parts), _files(whole)
+    assert got.keys() == want.keys() and got == want
+    assert sum(n) == sum(len(gzip.decompress(b).splitlines()) for b in want.values())
+
+
+def test_no_broken_line_without_malformed_rate_and_pyarrow_reads_every_line(tmp_path):
+    land = tmp_path / "landing"
+    s = camera.generate(land, DAY, 1, seed=5, scale=0.3, n_cameras=6, malformed_line_rate=0.0)
+    broken = 0
+    for b in _files(land).values():
+        for line in gzip.decompress(b).splitlines():
+            try:
+                json.loads(line)
+            except ValueError:
+                broken += 1
+    assert broken == 0
+    # the rate changes no other draw: the default rate writes as many lines
+    dflt = camera.generate(tmp_path / "dflt", DAY, 1, seed=5, scale=0.3, n_cameras=6)
+    assert dflt.days[0].lines == s.days[0].lines
+    out = ingest.pyarrow_baseline(land, DAY, tmp_path / "parquet", threads=2)
+    assert out["rows"] == s.days[0].lines
+    parquet = sorted((tmp_path / "parquet").glob("hh=*.parquet"))
+    assert sum(pq.read_metadata(p).num_rows for p in parquet) == s.days[0].lines
+    assert pq.read_schema(parquet[0]).field("speed_kmh").type == "double"
+
+
+def test_table_shows_every_figure_with_its_unit():
+    text = render([Row("project / baseline", 0.4213, "ratio", "goal ≥ 0.30"),
+                   Row("baseline", 451234.7, "rows/s"), Row("attach share", 0.031, "share"),
+                   Row("peak", None, "MiB", "not found")], "make bench")
+    assert "| project / baseline |" in text and "0.42" in text and "451,235" in text
+    assert "3%" in text and "—" in text and "command: make bench" in text
