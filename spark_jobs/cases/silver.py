@@ -326,13 +326,12 @@ def retarget_conflicts(spark: SparkSession, winners: DataFrame) -> None:
         spark.catalog.dropTempView(view)
 
 
-def merge_history(spark: SparkSession, touched: DataFrame) -> dict[str, int]:
-    """Make the status history of the ``touched`` records what their versions in silver say
-    (so versions arriving in any order, or a version replaced by an earlier-landed copy,
-    give the history a load in order gives): insert, correct, and delete what no version
-    says any more."""
+def merge_history(spark: SparkSession, vers: DataFrame, touched: DataFrame) -> dict[str, int]:
+    """Make the status history of the ``touched`` records what ``vers`` (all their versions
+    in silver) says — so versions arriving in any order, or a version replaced by an
+    earlier-landed copy, give the history a load in order gives: insert, correct, and
+    delete what no version says any more."""
     key = ["record_id", "status", "status_at"]
-    vers = spark.table(config.SILVER_CASE_RECORD_VERSIONS).join(touched, "record_id", "left_semi")
     want = status_history(vers)
     stale = (spark.table(config.SILVER_CASE_STATUS_HISTORY).join(touched, "record_id", "left_semi")
              .join(want.select(*key), key, "left_anti").select(*key))
@@ -425,7 +424,7 @@ def run(spark: SparkSession, landing_dates: dt.date | list[dt.date]) -> dict[str
         same_row = " AND ".join(f"t.{c} <=> s.{c}" for c in ("record_version", *ROW_KEY))
         rec = merge_upsert(spark, latest(all_versions), config.SILVER_CASE_RECORDS, ["record_id"],
                            f"NOT ({same_row})")
-        hist = merge_history(spark, touched)
+        hist = merge_history(spark, all_versions, touched)
         q_new = merge_insert_new(spark, quarantined(classified).unionByName(conflict_q),
                                  config.QUARANTINE_CASE_RECORDS, ROW_KEY,
                                  prune=f"t.landing_date IN ({sql_date_list(dates)})", delete_stale=True)
