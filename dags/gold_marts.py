@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 
 from airflow.sdk import AssetOrTimeSchedule, dag, task
-from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
+from cosmos import ProfileConfig
+from cosmos.operators.local import DbtBuildLocalOperator
 
 from antt.airflow_support import (
     DEFAULT_ARGS,
@@ -26,9 +26,12 @@ Expectations suites) and every silver table exists (empty when its source has no
 on the Spark Thrift server: seeds (legal reference data), staging and intermediate views,
 then the gold marts (traffic: `fct_camera_violations`, `mart_violations_commune_daily`; crime:
 `fct_crime_reports`, `mart_crime_report_deadlines`, `mart_case_clearance_monthly`,
-`mart_compstat_weekly`; dimensions `dim_*`), each model
-built together with its tests (Cosmos, `dbt build` per model; a test over several models
-runs with the last of them). Last, `quality_gate` validates every gold table with its Great
+`mart_compstat_weekly`; dimensions `dim_*`) in **one** `dbt build` (task `dbt_build`, Cosmos's
+`DbtBuildLocalOperator`): every model followed by its tests, a model whose tests fail stops
+the models downstream of it; the task log lists each model and test with its result and
+time. One build instead of one task per model: on this 2-core machine a task per model
+(Cosmos's default rendering) took 415 s against 284 s for the same build in one dbt
+process, and the watcher mode (one build, one sensor per model) 366 s. Last, `quality_gate` validates every gold table with its Great
 Expectations suite (keys unique, nothing null, allowed values, ranges, row counts of the facts
 against silver, freshness against silver's newest date; `expectations/thresholds.yml`); a
 failure names the expectation, table and example rows, and the `delta://gold/marts` Asset is
@@ -81,27 +84,23 @@ def gold_marts():
 
         return run_gates(get_spark("gold_quality_gate"), suites_of("gold"))
 
-    prepare_sources() >> DbtTaskGroup(
-        group_id="dbt",
-        project_config=ProjectConfig(
-            dbt_project_path=DBT["project"],
-            manifest_path=DBT["manifest"] if DBT["manifest"].exists() else None,
-            install_dbt_deps=False,
-        ),
+    dbt_build = DbtBuildLocalOperator(
+        task_id="dbt_build",
+        project_dir=str(DBT["project"]),
         profile_config=ProfileConfig(
             profile_name="antt",
             target_name=os.environ.get("ANTT_TARGET", "local"),
             profiles_yml_filepath=DBT["profiles"],
         ),
-        # "buildable": a test over several models runs with the last of them to be built
-        execution_config=ExecutionConfig(dbt_executable_path=DBT["dbt"],
-                                         test_indirect_selection=TestIndirectSelection.BUILDABLE),
-        render_config=RenderConfig(
-            load_method=LoadMode.DBT_MANIFEST if DBT["manifest"].exists() else LoadMode.DBT_LS,
-            test_behavior=TestBehavior.BUILD,
-        ),
-        operator_args={"install_deps": False},
-    ) >> quality_gate()
+        dbt_executable_path=str(DBT["dbt"]),
+        install_deps=False,
+        # the compiled SQL of the whole project is no use as one task's rendered template
+        should_store_compiled_sql=False,
+        # gold's Asset is emitted by quality_gate, once the marts passed their gate
+        emit_datasets=False,
+    )
+
+    prepare_sources() >> dbt_build >> quality_gate()
 
 
 gold_marts()

@@ -68,10 +68,7 @@ def test_camera_events_feeds_gold_through_an_asset(dagbag):
     gold = dagbag.dags["gold_marts"]
     assert outlets == {"delta://silver/camera_events"}
     assert outlets <= {a.uri for a in gold.timetable.asset_condition.objects}
-    dbt = gold.task_ids
-    assert "dbt.mart_violations_commune_daily_model_build" in dbt
-    assert "dbt.mart_violations_commune_daily_model_build" in \
-        gold.get_task("dbt.fct_camera_violations_model_build").get_flat_relative_ids(upstream=False)
+    assert {"fct_camera_violations", "mart_violations_commune_daily"} <= built_models(gold)
 
 
 def test_case_records_feeds_gold_through_an_asset(dagbag):
@@ -87,13 +84,7 @@ def test_case_records_feeds_gold_through_an_asset(dagbag):
     assert outlets <= {a.uri for a in gold.timetable.asset_condition.objects}
     # any one silver update triggers gold (not all of them together)
     assert type(gold.timetable.asset_condition).__name__ == "AssetAny"
-    # every dbt model is its own task, after the sources are prepared
-    for model in ("fct_crime_reports", "mart_compstat_weekly", "dim_commune"):
-        tid = f"dbt.{model}_model_build"
-        assert tid in gold.task_ids
-        assert "prepare_sources" in gold.get_task(tid).get_flat_relative_ids(upstream=True)
-        # the gold data-quality gate runs after every model and its tests
-        assert "quality_gate" in gold.get_task(tid).get_flat_relative_ids(upstream=False)
+    assert {"fct_crime_reports", "mart_compstat_weekly", "dim_commune"} <= built_models(gold)
     assert {a.uri for a in gold.get_task("quality_gate").outlets} == {"delta://gold/marts"}
 
 
@@ -105,7 +96,30 @@ def test_resident_registry_feeds_gold_through_an_asset(dagbag):
     assert outlets == {"delta://silver/resident_registry"}
     gold = dagbag.dags["gold_marts"]
     assert outlets <= {a.uri for a in gold.timetable.asset_condition.objects}
-    assert "dbt.mart_commune_daily_scorecard_model_build" in gold.task_ids
+    assert "mart_commune_daily_scorecard" in built_models(gold)
+
+
+def built_models(gold) -> set[str]:
+    """The models the gold DAG builds: one ``dbt build`` of the whole project (no selection),
+    after the sources are prepared and before the gold data-quality gate."""
+    import json
+
+    from antt.airflow_support import dbt_paths
+
+    assert gold.task_ids == ["dbt_build", "prepare_sources", "quality_gate"]
+    build = gold.get_task("dbt_build")
+    assert type(build).__name__ == "DbtBuildLocalOperator"
+    assert build.upstream_task_ids == {"prepare_sources"}
+    assert build.downstream_task_ids == {"quality_gate"}
+    assert not (build.select or build.exclude or build.selector), "gold must build every model"
+    assert build.project_dir == str(dbt_paths()["project"])
+    manifest = dbt_paths()["manifest"]
+    if not manifest.exists():
+        import subprocess
+
+        subprocess.run([str(dbt_paths()["dbt"]), "parse", "--quiet"], cwd=dbt_paths()["project"], check=True)
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return {n["name"] for n in nodes if n["resource_type"] == "model"}
 
 
 def test_landing_dates_range():

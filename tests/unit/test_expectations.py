@@ -407,6 +407,14 @@ def test_gold_gate_checks_rows_against_silver_freshness_and_every_table(spark_lo
     assert "9 rows here, 10 in silver.camera_events" in msg
     assert "event_date_fresh" in msg and "observed 5" in msg and "fail above 3" in msg
     assert "row_count" in err.value.summary["failed"][1]["failed"]
+    # the Data Docs are rendered once, after the last table, with a page for each table's
+    # validation (failed ones included) linked from the index
+    site = gx_root / "gx" / "uncommitted" / "data_docs" / "local_site"
+    pages = {".".join(p.relative_to(site / "validations").parts[:2])   # gold/fct_…/<run>/…
+             for p in (site / "validations").rglob("*.html")}
+    assert pages == set(tables)
+    index = (site / "index.html").read_text()
+    assert all(t in index for t in tables)
 
     # complete and fresh: passes
     spark.createDataFrame(fct_rows(10), FCT_SCHEMA).write.format("delta").mode("overwrite") \
