@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import uuid
 
@@ -10,8 +11,10 @@ from pyspark.sql import functions as F
 
 
 def log(msg: str) -> None:
-    """Progress line on stderr (shows up in the Airflow task log)."""
-    print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+    """Progress line: on stderr from the command line; on stdout inside an Airflow task,
+    whose log files stderr lines at level "error"."""
+    stream = sys.stdout if os.environ.get("AIRFLOW_CTX_DAG_ID") else sys.stderr
+    print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", file=stream, flush=True)
 
 
 def ensure_schema(spark: SparkSession, *schemas: str) -> None:
