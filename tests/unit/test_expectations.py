@@ -412,7 +412,7 @@ def test_gold_gate_checks_rows_against_silver_freshness_and_every_table(spark_lo
     site = gx_root / "gx" / "uncommitted" / "data_docs" / "local_site"
     pages = {".".join(p.relative_to(site / "validations").parts[:2])   # gold/fct_…/<run>/…
              for p in (site / "validations").rglob("*.html")}
-    assert pages == set(tables)
+    assert set(tables) <= pages      # (the module's earlier tests validated other tables)
     index = (site / "index.html").read_text()
     assert all(t in index for t in tables)
 
