@@ -175,6 +175,16 @@ def classify(parsed: DataFrame, cameras: DataFrame) -> DataFrame:
     return df.withColumn("reason_code", reason).withColumn("reason_detail", detail).drop("_cam_id")
 
 
+def staged_rows(classified: DataFrame) -> DataFrame:
+    """What the load needs of each classified line: the typed fields, the reason, and the
+    raw text only of a rejected line (the valid lines' raw text stays in bronze)."""
+    return classified.select(
+        "landing_date", "source_file", "line_no", "ingested_at", "event_id", "camera_id", "commune_code",
+        "event_time", "plate", "vehicle_type", "lane", "speed_kmh", "confidence", "violation_code",
+        "reason_code", "reason_detail",
+        F.when(F.col("reason_code").isNotNull(), F.col("raw")).alias("raw"))
+
+
 def content_hash(df: DataFrame) -> Column:
     """One value per distinct event content (see CONTENT_COLUMNS); NULLs are told apart."""
     return F.sha2(F.to_json(F.struct(*[F.col(c) for c in CONTENT_COLUMNS])), 256)
@@ -243,19 +253,19 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     if not spark.catalog.tableExists(config.SILVER_CAMERAS):
         raise RuntimeError(f"{config.SILVER_CAMERAS} does not exist: load the camera registry first")
     bronze = spark.table(config.BRONZE_CAMERA_EVENTS).where(F.col("landing_date") == F.lit(landing_date))
-    classified = classify(parse(bronze), spark.table(config.SILVER_CAMERAS))
+    # Parse and classify each line once: the counts, the ranking and the MERGEs below all
+    # read this checkpoint (they used to parse the day's JSON again, once each).
+    staged = staged_rows(classify(parse(bronze), spark.table(config.SILVER_CAMERAS))).localCheckpoint()
     counts = {r["reason_code"]: r["n"] for r in
-              classified.groupBy("reason_code").agg(F.count("*").alias("n")).collect()}
+              staged.groupBy("reason_code").agg(F.count("*").alias("n")).collect()}
     total = sum(counts.values())
     valid = counts.get(None, 0)
     if total == 0:
         log(f"silver camera_events {landing_date}: no bronze rows for this landing date")
         return {"bronze": 0}
-    ranked = rank_copies(valid_events(classified))
+    ranked = rank_copies(valid_events(staged))
     cols = [c for c in ranked.columns if not c.startswith("_")]
-    first = ranked.where("_n = 1")
-    in_batch_conflict = ranked.where("_n > 1 AND _content <> _first_content")
-    dates = sorted(r["event_date"] for r in first.select("event_date").distinct().collect())
+    dates = sorted(r["event_date"] for r in valid_events(staged).select("event_date").distinct().collect())
     # A first copy whose event_id silver already holds. The copy that LANDED FIRST wins, in
     # whatever order the days are loaded: held from an earlier (or this) landing day with
     # other content -> this copy is a conflict; held from a LATER landing day (a backfill out
@@ -267,18 +277,23 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
                     F.col("landing_date").alias("_held_landing"), F.col("source_file").alias("_held_file"),
                     F.col("line_no").alias("_held_line"),
                     F.concat_ws(":", "source_file", F.col("line_no").cast("string")).alias("_held_at")))
-    checked = first.join(held, ["event_date", "event_id"], "left")
+    # every copy, ranked and checked against silver once, before this run writes to it
+    checked_all = ranked.join(held, ["event_date", "event_id"], "left").localCheckpoint()
+    checked = checked_all.where("_n = 1")     # the first copy of each event_id in this batch
+    in_batch_conflict = checked_all.where("_n > 1 AND _content <> _first_content")
     later = F.col("_held_landing") > F.lit(landing_date)
     prior_conflict = checked.where(F.col("_held").isNotNull() & (F.col("_held") != F.col("_content")) & ~later)
     displaced = checked.where(F.col("_held").isNotNull() & (F.col("_held") != F.col("_content")) & later)
     keep = checked.where(F.col("_held").isNull() | (F.col("_held") == F.col("_content")) | later).select(*cols)
+    n_conflicts = in_batch_conflict.count() + prior_conflict.count()
+    # the raw lines of conflicting copies come from bronze (read only when there are any)
     conflict_rows = common.conflict_rows(
         in_batch_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" first landed at "), F.col("_first_at"),
                  F.lit(" with other content"))).unionByName(common.conflict_rows(
         prior_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" already in silver from "), F.col("_held_at"),
-                 F.lit(" with other content"))))
+                 F.lit(" with other content")))) if n_conflicts else None
     displaced_rows = common.conflict_rows(
         displaced.select(F.col("_held_landing").alias("landing_date"), F.col("_held_file").alias("source_file"),
                          F.col("_held_line").alias("line_no"),
@@ -293,7 +308,6 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     if replaced:   # read before the MERGE below replaces the held copies
         displaced_rows = spark.createDataFrame(displaced_rows.collect(), displaced_rows.schema)
         winners = spark.createDataFrame(winners.collect(), winners.schema)
-    n_conflicts = conflict_rows.count()
     if n_conflicts:
         counts["DUPLICATE_CONFLICT"] = n_conflicts
     distinct = keep.count()
@@ -310,8 +324,10 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
             "-> quarantine DUPLICATE_CONFLICT of their own landing day")
     if replaced:
         retarget_conflicts(spark, winners, landing_date)
+    rejected = quarantined(staged)
     q_new = merge_insert_new(
-        spark, quarantined(classified).unionByName(conflict_rows), config.QUARANTINE_CAMERA_EVENTS,
+        spark, rejected.unionByName(conflict_rows) if conflict_rows is not None else rejected,
+        config.QUARANTINE_CAMERA_EVENTS,
         ["landing_date", "source_file", "line_no"],
         prune=f"t.landing_date = DATE'{landing_date.isoformat()}'", delete_stale=True,
     )
