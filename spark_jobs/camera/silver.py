@@ -304,10 +304,9 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     held_landings = sorted(r[0] for r in displaced.select("_held_landing").distinct().collect())
     winners = checked.where(later).select(
         "event_id", F.concat_ws(":", "source_file", F.col("line_no").cast("string")).alias("at"))
+    # (displaced and winners come from the checkpoint taken before any write: the MERGEs
+    # below cannot change them)
     replaced = winners.count()
-    if replaced:   # read before the MERGE below replaces the held copies
-        displaced_rows = spark.createDataFrame(displaced_rows.collect(), displaced_rows.schema)
-        winners = spark.createDataFrame(winners.collect(), winners.schema)
     if n_conflicts:
         counts["DUPLICATE_CONFLICT"] = n_conflicts
     distinct = keep.count()
