@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from antt.bench import ingest
+from antt.bench import incremental, ingest
 from antt.bench.report import Row, render
 from spark_jobs.config import settings
 
@@ -25,11 +25,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cameras", type=int, default=2000, help="cameras (default 2,000)")
     p.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2023, 3, 6), help="landing day (a Monday)")
     p.add_argument("--workers", type=int, default=None, help="generator processes (default: cores)")
+    p.add_argument("--parts", default="ingest,incremental",
+                   help="comma-separated parts to run: ingest, incremental (default both)")
+    p.add_argument("--history-days", type=int, default=365, help="days of history for the incremental part")
+    p.add_argument("--history-rows", type=int, default=100_000,
+                   help="plate reads per day in the incremental part (default 100,000)")
+    p.add_argument("--history-cameras", type=int, default=300, help="cameras in the incremental part")
     a = p.parse_args(argv)
     cfg = settings()
-    landing = cfg.landing_dir
     command = "make bench" + (f" BENCH_ARGS={shlex.quote(' '.join(argv or sys.argv[1:]))}" if (argv or sys.argv[1:]) else "")
 
+    parts = {x.strip() for x in a.parts.split(",") if x.strip()}
+    unknown = parts - {"ingest", "incremental"}
+    if unknown:
+        p.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    rows: list[Row] = []
+    if "ingest" in parts:
+        rows += ingest_rows(a, cfg)
+    if "incremental" in parts:
+        rows += incremental_rows(a, cfg)
+    table = render(rows, command)
+    print(table)
+    out = cfg.var_dir / f"bench-{dt.datetime.now():%Y%m%dT%H%M%S}.txt"
+    out.write_text(table + "\n", encoding="utf-8")
+    ingest.log(f"table written to {out}")
+    return 0
+
+
+def ingest_rows(a, cfg) -> list[Row]:
+    landing = cfg.landing_dir
     data = ingest.generate_day(landing, a.day, a.rows, a.cameras, workers=a.workers)
     lines = data["lines"]
 
@@ -53,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ingest.log("Spark start-up: a classic local session vs attaching to the running application")
     start = ingest.spark_startup()
 
-    rows = [
+    return [
         Row("landing day: plate reads (lines)", lines, "rows",
             f"{data['files']:,} gzip JSON-lines files, {a.cameras:,} cameras, {a.day}"),
         Row("baseline: pyarrow read JSON + write Parquet", base_rate, "rows/s",
@@ -72,12 +96,27 @@ def main(argv: list[str] | None = None) -> int:
         Row("peak memory: Spark application (JVM)", jvm_mib, "MiB", "VmHWM of the bench's Spark"),
         Row("peak memory: pyarrow baseline process", base["peak_mib"], "MiB", ""),
     ]
-    table = render(rows, command)
-    print(table)
-    out = cfg.var_dir / f"bench-{dt.datetime.now():%Y%m%dT%H%M%S}.txt"
-    out.write_text(table + "\n", encoding="utf-8")
-    ingest.log(f"table written to {out}")
-    return 0
+
+
+def incremental_rows(a, cfg) -> list[Row]:
+    day = a.day + dt.timedelta(days=7)   # its own landing days, apart from the ingest part's
+    res = incremental.measure(cfg.landing_dir, cfg.var_dir / "bench-dbt", day, a.history_days,
+                              a.history_rows, a.history_cameras)
+    one, many = res[1]["steps"], res[a.history_days]["steps"]
+
+    def detail(steps):
+        return ", ".join(f"{k} {v:.0f} s" for k, v in steps.items() if k != "total")
+
+    return [
+        Row("daily run after 1 day of history", one["total"], "s",
+            f"camera day of ≈ {a.history_rows:,} reads: {detail(one)}"),
+        Row(f"daily run after {a.history_days} days of history", many["total"], "s",
+            f"silver held {res[a.history_days]['silver_rows_before']:,} reads: {detail(many)}"),
+        Row(f"incremental ratio ({a.history_days} days / 1 day)", many["total"] / one["total"], "ratio",
+            "goal ≤ 1.5"),
+        Row("  dbt build alone", many["dbt build"] / one["dbt build"], "ratio",
+            f"{many['dbt build']:.0f} s / {one['dbt build']:.0f} s"),
+    ]
 
 
 if __name__ == "__main__":

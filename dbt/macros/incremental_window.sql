@@ -38,3 +38,17 @@
         {{- return('1900-01-01') -}}
     {%- endif -%}
 {%- endmacro %}
+
+{% macro earliest_date(relation, date_column, condition='true') -%}
+    {#- The oldest `date_column` of the rows of `relation` meeting `condition` (a literal), or
+        '9999-12-31' when there is none; the beginning of time while only parsing. -#}
+    {%- if execute -%}
+        {%- set sql -%}
+            select cast(min({{ date_column }}) as string) from {{ relation }} where {{ condition }}
+        {%- endset -%}
+        {%- set value = run_query(sql).columns[0].values()[0] -%}
+        {{- return(value if value else '9999-12-31') -}}
+    {%- else -%}
+        {{- return('1900-01-01') -}}
+    {%- endif -%}
+{%- endmacro %}

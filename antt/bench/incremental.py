@@ -1,0 +1,145 @@
+"""Incremental cost: one daily run (camera ingest + the whole gold dbt build + the quality
+gates, as the DAGs run them) after 1 day of history against the same run after N days.
+
+The history is made from one landing day loaded through the pipeline (registry → bronze →
+silver); for N days its bronze, silver and quarantine rows are copied to the N − 1 days
+before it (dates, times and landing paths shifted by whole days, fresh event ids, processed
+that many days earlier), so N days of history cost one day's ingest plus one INSERT each
+instead of N ingests. The gold tables are then built over that history once (not timed),
+and the next landing day's daily run is timed step by step.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from antt.bench.ingest import generate_day, log
+
+GOLD_SCHEMAS = ("gold", "staging", "intermediate")
+
+
+def reset_warehouse() -> None:
+    """Drop the camera tables and everything dbt built, in the bench's own warehouse."""
+    from antt.bench.ingest import drop_camera_tables
+    from spark_jobs.session import get_spark
+
+    drop_camera_tables()
+    spark = get_spark("antt-bench")
+    for schema in GOLD_SCHEMAS:
+        spark.sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def _shifted(columns: list[str], shifts: dict[str, str]) -> str:
+    return ", ".join(shifts.get(c, c) for c in columns)
+
+
+def copy_history(template: dt.date, days: int) -> int:
+    """Copy the template landing day's bronze, silver and quarantine rows to the ``days`` − 1
+    days before it; returns the silver rows now held."""
+    from spark_jobs import config as C
+    from spark_jobs.session import get_spark
+
+    spark = get_spark("antt-bench")
+    if days <= 1:
+        return spark.table(C.SILVER_CAMERA_EVENTS).count()
+    ks = f"(SELECT id AS k FROM range(1, {days}))"
+    day = f"DATE'{template.isoformat()}'"
+    path = f"replace(source_file, 'dt={template}', concat('dt=', cast(date_sub({day}, k) AS STRING)))"
+    earlier = "- make_interval(0, 0, 0, k)"
+    common = {"landing_date": "date_sub(landing_date, k) AS landing_date",
+              "source_file": f"{path} AS source_file",
+              "ingested_at": f"ingested_at {earlier} AS ingested_at"}
+    tables = {
+        C.BRONZE_CAMERA_EVENTS: common,
+        C.QUARANTINE_CAMERA_EVENTS: common,
+        C.SILVER_CAMERA_EVENTS: {
+            **common,
+            "event_id": "uuid() AS event_id",
+            "event_time": f"event_time {earlier} AS event_time",
+            "event_date": "date_sub(event_date, k) AS event_date",
+            "processed_at": f"processed_at {earlier} AS processed_at",
+        },
+    }
+    for table, shifts in tables.items():
+        t0 = time.perf_counter()
+        cols = spark.table(table).columns
+        spark.sql(f"INSERT INTO {table} SELECT {_shifted(cols, shifts)} FROM {table} CROSS JOIN {ks} "
+                  f"WHERE landing_date = {day}")
+        log(f"history: {table} copied to {days - 1} earlier days in {time.perf_counter() - t0:.0f} s")
+    return spark.table(C.SILVER_CAMERA_EVENTS).count()
+
+
+def dbt_build(target_dir: Path) -> float:
+    """``dbt build`` of the whole project against the bench's Thrift server; seconds."""
+    from antt.airflow_support import dbt_paths
+
+    paths = dbt_paths()
+    cmd = [str(paths["dbt"]), "build", "--project-dir", str(paths["project"]),
+           "--profiles-dir", str(paths["profiles"].parent), "--target-path", str(target_dir / "target"),
+           "--log-path", str(target_dir / "logs"), "--quiet"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ})
+    if proc.returncode != 0:
+        raise RuntimeError(f"dbt build failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-4000:]}")
+    return time.perf_counter() - t0
+
+
+def ingest(day: dt.date) -> None:
+    from spark_jobs.camera import bronze, registry, silver
+    from spark_jobs.session import get_spark
+
+    spark = get_spark("antt-bench")
+    registry.run(spark, day)
+    bronze.run(spark, day, f"bench-{day}")
+    silver.run(spark, day)
+
+
+def daily_run(day: dt.date, work_dir: Path) -> dict[str, float]:
+    """The camera DAG's tasks, then gold_marts's, for one landing day; seconds per step."""
+    from expectations.gate import run_gates
+    from expectations.suites import REFERENCE_TABLES, suites_of
+    from spark_jobs import prepare
+    from spark_jobs.camera import bronze, registry, silver
+    from spark_jobs.session import get_spark
+
+    spark = get_spark("antt-bench")
+    steps: dict[str, float] = {}
+
+    def step(name, fn):
+        t0 = time.perf_counter()
+        fn()
+        steps[name] = time.perf_counter() - t0
+
+    step("ingest", lambda: (registry.run(spark, day), bronze.run(spark, day, f"bench-{day}"),
+                            run_gates(spark, ["bronze.camera_events"], [day]), silver.run(spark, day)))
+    step("camera gate", lambda: run_gates(spark, ["silver.camera_events", "quarantine.camera_events",
+                                                  "silver.cameras"], [day]))
+    step("prepare sources", lambda: (prepare.run(spark), run_gates(spark, REFERENCE_TABLES)))
+    steps["dbt build"] = dbt_build(work_dir)
+    step("gold gate", lambda: run_gates(spark, suites_of("gold")))
+    steps["total"] = sum(steps.values())
+    return steps
+
+
+def measure(landing: Path, work_dir: Path, day: dt.date, history_days: int, rows: int, cameras: int) -> dict:
+    """The daily run of ``day`` after 1 day and after ``history_days`` days of history."""
+    template = day - dt.timedelta(days=1)
+    for d in (template, day):
+        generate_day(landing, d, rows, cameras)
+    out: dict = {}
+    for n in (1, history_days):
+        log(f"incremental: {n} day(s) of history ({rows:,} reads a day), then the daily run of {day}")
+        reset_warehouse()
+        ingest(template)
+        held = copy_history(template, n)
+        t0 = time.perf_counter()
+        dbt_build(work_dir)
+        log(f"incremental: gold built over {n} day(s) of history in {time.perf_counter() - t0:.0f} s (not timed)")
+        steps = daily_run(day, work_dir)
+        log(f"incremental: daily run after {n} day(s) of history: "
+            + ", ".join(f"{k} {v:.0f} s" for k, v in steps.items()))
+        out[n] = {"steps": steps, "silver_rows_before": held}
+    return out
