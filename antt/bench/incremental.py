@@ -45,7 +45,7 @@ def copy_history(template: dt.date, days: int) -> int:
     spark = get_spark("antt-bench")
     if days <= 1:
         return spark.table(C.SILVER_CAMERA_EVENTS).count()
-    ks = f"(SELECT id AS k FROM range(1, {days}))"
+    ks = f"(SELECT CAST(id AS INT) AS k FROM range(1, {days}))"
     day = f"DATE'{template.isoformat()}'"
     path = f"replace(source_file, 'dt={template}', concat('dt=', cast(date_sub({day}, k) AS STRING)))"
     earlier = "- make_interval(0, 0, 0, k)"
@@ -88,6 +88,8 @@ def dbt_build(target_dir: Path) -> float:
 
 
 def ingest(day: dt.date) -> None:
+    """One landing day through registry → bronze → silver, and what gold needs beside it."""
+    from spark_jobs import prepare
     from spark_jobs.camera import bronze, registry, silver
     from spark_jobs.session import get_spark
 
@@ -95,6 +97,7 @@ def ingest(day: dt.date) -> None:
     registry.run(spark, day)
     bronze.run(spark, day, f"bench-{day}")
     silver.run(spark, day)
+    prepare.run(spark)
 
 
 def daily_run(day: dt.date, work_dir: Path) -> dict[str, float]:

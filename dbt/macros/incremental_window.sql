@@ -1,4 +1,4 @@
-{#- Window helpers for incremental models. Both return a date literal ('YYYY-MM-DD') decided
+{#- Window helpers for incremental models. Each returns a date literal ('YYYY-MM-DD') decided
     when the model compiles, so Spark prunes partitions / skips files on it (a scalar
     subquery in the filter would not prune). -#}
 
@@ -6,8 +6,14 @@
     {#- First `date_column` day an incremental model must recompute: the earliest day of the
         source rows processed since this model's newest `this_processed_column`, minus
         var lookback_days (so late and backfilled rows are picked up whatever their date).
-        Full build → the beginning of time; nothing new → '9999-12-31' (no row recomputed). -#}
+        Full build, or a table built before it had `this_processed_column` → the beginning
+        of time; nothing new → '9999-12-31' (no row recomputed). -#}
     {%- if execute and is_incremental() -%}
+        {%- set held = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {%- if this_processed_column | lower not in held -%}
+            {#- built before it had this column (an upgrade): recompute every day once -#}
+            {{- return('1900-01-01') -}}
+        {%- endif -%}
         {%- set since -%}
             select cast(coalesce(max({{ this_processed_column }}), timestamp'1900-01-01')
                         - interval {{ var('lookback_days') }} days as string)

@@ -149,6 +149,43 @@ def test_dq_scorecard_camera_rows(built, spark, landing_dir):
     print(f"dq scorecard {DAY}: {dict(statuses)} over {len(rows)} communes")
 
 
+OLD_DAY = DAY - dt.timedelta(days=400)   # history older than any build's window
+
+
+def test_an_incremental_build_keeps_the_days_outside_its_window(built, spark):
+    """The fact is rebuilt by overwriting only the event days an incremental build
+    recomputes (dynamic partition overwrite): a day of history processed long ago — here
+    copies of DAY's violations dated 400 days earlier — stays in the fact and the daily mart
+    through a build that does not recompute it, once."""
+    from spark_jobs.common import merge_insert_new
+
+    old = (spark.table(config.SILVER_CAMERA_EVENTS)
+           .where((F.col("event_date") == F.lit(DAY)) & F.col("violation_code").isNotNull()
+                  & ~F.col("event_id").startswith("late3-"))
+           .orderBy("event_id").limit(5)
+           .withColumn("event_id", F.concat(F.lit("hist400-"), "event_id"))
+           .withColumn("event_date", F.lit(OLD_DAY))
+           .withColumn("event_time", F.col("event_time") - F.expr("INTERVAL 400 DAYS"))
+           .withColumn("processed_at", F.col("processed_at") - F.expr("INTERVAL 400 DAYS")))
+    merge_insert_new(spark, old, config.SILVER_CAMERA_EVENTS, ["event_date", "event_id"],
+                     prune=f"t.event_date = DATE'{OLD_DAY}'")
+    want = (spark.table(config.SILVER_CAMERA_EVENTS).where(F.col("violation_code").isNotNull())
+            .groupBy("event_date").count().collect())
+    want = {r.event_date: r["count"] for r in want}
+    assert want[OLD_DAY] == 5
+
+    dbt_build("+mart_violations_commune_daily", full_refresh=True, command="run")
+    # an incremental build: its window starts days after OLD_DAY
+    dbt_build("+mart_violations_commune_daily", command="run")
+
+    fct = {r.event_date: r["count"] for r in
+           spark.table("gold.fct_camera_violations").groupBy("event_date").count().collect()}
+    assert fct == want
+    mart = {r.event_date: r.n for r in spark.table("gold.mart_violations_commune_daily")
+            .groupBy("event_date").agg(F.sum("violations").alias("n")).collect()}
+    assert mart == want
+
+
 def test_a_file_three_days_late_corrects_the_marts(built, spark, landing_dir):
     """Reads of DAY in a file that lands three days later (dt=DAY+3) land in silver, and the
     next build corrects DAY in the daily violations and in the data-quality scorecard."""

@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='merge',
         unique_key=['day', 'commune_code', 'source'],
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         contract={'enforced': true},
     )
 }}

@@ -10,6 +10,7 @@
         materialized='incremental',
         incremental_strategy='merge',
         unique_key=['event_date', 'commune_code', 'violation_code'],
+        on_schema_change='append_new_columns',
     )
 }}
 
