@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 
 import pytest
@@ -11,7 +12,7 @@ from pyspark.sql import functions as F
 from antt.generator.camera import health_fault
 from spark_jobs import config
 from tests.support.landing_oracle import LOCAL_TZ, expected_camera_counts, valid_events
-from tests.support.stack_helpers import dbt_build, load_camera_day
+from tests.support.stack_helpers import DBT_DIR, dbt_build, load_camera_day
 
 pytestmark = pytest.mark.stack
 DAY = dt.date(2024, 3, 4)          # a day no other test or the demo uses
@@ -184,6 +185,15 @@ def test_an_incremental_build_keeps_the_days_outside_its_window(built, spark):
     mart = {r.event_date: r.n for r in spark.table("gold.mart_violations_commune_daily")
             .groupBy("event_date").agg(F.sum("violations").alias("n")).collect()}
     assert mart == want
+
+    # the fact's tests check the days the build rewrote, not the whole history
+    # (macros/get_where_subquery.sql): their window starts after OLD_DAY
+    dbt_build("fct_camera_violations", command="test")
+    compiled = (DBT_DIR / "target" / "compiled" / "antt" / "models" / "marts" / "traffic"
+                / "_traffic__models.yml" / "unique_fct_camera_violations_event_id.sql").read_text()
+    window = re.search(r"where event_date >= date'([0-9-]+)'", compiled)
+    assert window, compiled
+    assert OLD_DAY < dt.date.fromisoformat(window.group(1)) <= DAY
 
 
 def test_a_file_three_days_late_corrects_the_marts(built, spark, landing_dir):

@@ -55,3 +55,45 @@ def test_table_shows_every_figure_with_its_unit():
                    Row("peak", None, "MiB", "not found")], "make bench")
     assert "| project / baseline |" in text and "0.42" in text and "451,235" in text
     assert "3%" in text and "—" in text and "command: make bench" in text
+
+
+def test_history_copies_the_template_day_to_the_days_before_it(spark_local):
+    """The incremental part's history: the template landing day's rows, copied to each of the
+    days before it with dates, times and landing paths shifted and new event ids."""
+    from antt.bench.incremental import copy_history, history_shifts
+    from spark_jobs.camera import bronze, silver
+
+    template = dt.date(2031, 1, 10)
+    spark_local.sql("CREATE DATABASE IF NOT EXISTS benchtest")
+    ddls = {"bronze.camera_events": bronze.BRONZE_DDL, "silver.camera_events": silver.SILVER_DDL,
+            "quarantine.camera_events": silver.QUARANTINE_DDL}
+    assert set(ddls) == set(history_shifts())
+    tables = {name: "benchtest." + name.replace(".", "_") for name in ddls}
+    for name, ddl in ddls.items():
+        spark_local.sql(f"DROP TABLE IF EXISTS {tables[name]}")
+        spark_local.sql(ddl.replace(name, tables[name]))
+    t = f"TIMESTAMP'{template} 08:30:00'"
+    src = f"camera/events/dt={template}/hh=01/CAM-00001.jsonl.gz"
+    spark_local.sql(f"INSERT INTO {tables['bronze.camera_events']} VALUES "
+                    f"(DATE'{template}', '{src}', 1, '{{}}', {t}, 'r', NULL)")
+    spark_local.sql(f"INSERT INTO {tables['quarantine.camera_events']} VALUES "
+                    f"(DATE'{template}', '{src}', 2, 'UNKNOWN_CAMERA', 'x', '{{}}', {t}, {t})")
+    spark_local.sql(f"INSERT INTO {tables['silver.camera_events']} VALUES ('e1', 'CAM-00001', '00001', "
+                    f"{t}, DATE'{template}', 8, '30A-123.45', 'car', 1, 40.0, 0.9, 'RED_LIGHT', "
+                    f"DATE'{template}', '{src}', 1, {t}, {t})")
+
+    copy_history(spark_local, template, 4, tables)
+
+    for name, table in tables.items():
+        rows = spark_local.table(table).collect()
+        assert sorted(r.landing_date for r in rows) == [template - dt.timedelta(days=k) for k in (3, 2, 1, 0)], name
+        assert all(f"dt={r.landing_date}/" in r.source_file for r in rows), name
+        assert all(r.ingested_at.date() == r.landing_date for r in rows), name
+    silver_rows = spark_local.table(tables["silver.camera_events"]).collect()
+    assert len({r.event_id for r in silver_rows}) == 4
+    assert all(r.event_date == r.event_time.date() == r.processed_at.date() == r.landing_date
+               for r in silver_rows)
+    assert {r.plate for r in silver_rows} == {"30A-123.45"}
+    # a template of one day copies nothing
+    copy_history(spark_local, template, 1, tables)
+    assert spark_local.table(tables["bronze.camera_events"]).count() == 4
