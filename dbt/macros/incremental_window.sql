@@ -31,30 +31,31 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro latest_date_minus(relation, date_column, days) -%}
-    {#- The newest `date_column` in `relation` minus `days` days (a literal), or the
-        beginning of time when the relation is empty or the project is only being parsed. -#}
+{% macro query_date(sql, when_none) -%}
+    {#- The one value `sql` selects (a date cast to string), or `when_none` when it is NULL;
+        the beginning of time while the project is only being parsed. -#}
     {%- if execute -%}
-        {%- set sql -%}
-            select cast(date_sub(max({{ date_column }}), {{ days }}) as string) from {{ relation }}
-        {%- endset -%}
         {%- set value = run_query(sql).columns[0].values()[0] -%}
-        {{- return(value if value else '1900-01-01') -}}
+        {{- return(value if value else when_none) -}}
     {%- else -%}
         {{- return('1900-01-01') -}}
     {%- endif -%}
 {%- endmacro %}
 
+{% macro latest_date_minus(relation, date_column, days) -%}
+    {#- The newest `date_column` in `relation` minus `days` days (a literal), or the
+        beginning of time when the relation is empty. -#}
+    {%- set sql -%}
+        select cast(date_sub(max({{ date_column }}), {{ days }}) as string) from {{ relation }}
+    {%- endset -%}
+    {{- return(query_date(sql, '1900-01-01')) -}}
+{%- endmacro %}
+
 {% macro earliest_date(relation, date_column, condition='true') -%}
     {#- The oldest `date_column` of the rows of `relation` meeting `condition` (a literal), or
-        '9999-12-31' when there is none; the beginning of time while only parsing. -#}
-    {%- if execute -%}
-        {%- set sql -%}
-            select cast(min({{ date_column }}) as string) from {{ relation }} where {{ condition }}
-        {%- endset -%}
-        {%- set value = run_query(sql).columns[0].values()[0] -%}
-        {{- return(value if value else '9999-12-31') -}}
-    {%- else -%}
-        {{- return('1900-01-01') -}}
-    {%- endif -%}
+        '9999-12-31' when there is none. -#}
+    {%- set sql -%}
+        select cast(min({{ date_column }}) as string) from {{ relation }} where {{ condition }}
+    {%- endset -%}
+    {{- return(query_date(sql, '9999-12-31')) -}}
 {%- endmacro %}
