@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key=['day', 'commune_code', 'source'],
-        on_schema_change='append_new_columns',
-        contract={'enforced': true},
-    )
-}}
+{{ config(contract={'enforced': true}) }}
 
 {#- Data-quality scorecard per reporting unit: one row per day × current commune × source, so
     a commune whose data is thin or late shows as itself — nothing is averaged over communes.
@@ -25,13 +17,7 @@
     status: NO_DATA (nothing where something was expected), THIN (completeness below
     var('dq_min_completeness')), LATE (more than var('dq_max_late_share') of the records
     later than the source's limit), OK. Cases and registry are judged only where at least
-    var('dq_min_expected_records') records were expected in the 7 days.
-    Incremental: the camera rows (a day's reads make that day's scores) are recomputed from the
-    earliest event day of the reads processed since the last build (minus lookback_days) — a
-    date literal, so only those silver partitions are read; the case and registry rows (a few
-    per commune and day, judged on 7-day windows) are recomputed whole and merged in. -#}
-{%- set since = first_touched_date(ref('stg_camera__events'), 'event_date', 'processed_at',
-                                   'last_processed_at') %}
+    var('dq_min_expected_records') records were expected in the 7 days. -#}
 with
 
 communes as (
@@ -60,10 +46,8 @@ reads as (
         (case when e.vehicle_type is not null then 1 else 0 end
          + case when e.lane is not null then 1 else 0 end
          + case when e.speed_kmh is not null then 1 else 0 end) / 3 as fields_present,
-        greatest(cast(0 as double), (unix_timestamp(e.landed_by) - unix_timestamp(e.event_time)) / 3600.0) as delay_hours,
-        e.processed_at
+        greatest(cast(0 as double), (unix_timestamp(e.landed_by) - unix_timestamp(e.event_time)) / 3600.0) as delay_hours
     from {{ ref('stg_camera__events') }} as e
-    where e.event_date >= date'{{ since }}'
 
 ),
 
@@ -96,8 +80,7 @@ camera_scores as (
         avg(case when r.camera_id is null then null
                  when r.delay_hours > {{ var('dq_max_delay_hours_camera') }} then 1 else 0 end) as late_share,
         cast({{ var('dq_max_delay_hours_camera') }} as double) as max_delay_hours,
-        cast(coalesce(c.n_cameras, 0) * 24 as double) as judged_expected,
-        max(r.processed_at) as last_processed_at
+        cast(coalesce(c.n_cameras, 0) * 24 as double) as judged_expected
     from camera_units as u
     left join cameras as c on c.commune_code = u.commune_code
     left join reads as r on r.day = u.day and r.commune_code = u.commune_code
@@ -206,8 +189,7 @@ sparse_scores as (
         delay_p95_hours,
         late_week / nullif(n_week, 0) as late_share,
         cast({{ var(max_delay) }} as double) as max_delay_hours,
-        expected_week as judged_expected,
-        cast(null as timestamp) as last_processed_at
+        expected_week as judged_expected
     from {{ name }}_scores
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -245,8 +227,7 @@ final as (
             when s.records / nullif(s.judged_expected, 0) < {{ var('dq_min_completeness') }} then 'THIN'
             when s.late_share > {{ var('dq_max_late_share') }} then 'LATE'
             else 'OK'
-        end as status,
-        s.last_processed_at
+        end as status
     from scores as s
     left join communes as c on c.commune_code = s.commune_code
 
