@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 
 import pytest
@@ -12,7 +11,7 @@ from pyspark.sql import functions as F
 from antt.generator.camera import health_fault
 from spark_jobs import config
 from tests.support.landing_oracle import LOCAL_TZ, expected_camera_counts, valid_events
-from tests.support.stack_helpers import DBT_DIR, dbt_build, load_camera_day
+from tests.support.stack_helpers import dbt_build, load_camera_day
 
 pytestmark = pytest.mark.stack
 DAY = dt.date(2024, 3, 4)          # a day no other test or the demo uses
@@ -148,52 +147,6 @@ def test_dq_scorecard_camera_rows(built, spark, landing_dir):
     assert len(hours[silent_commune]) <= 24 * sum(1 for c in day_registry.values() if c == silent_commune) - 14
     assert rows[silent_commune].records == len(hours[silent_commune])
     print(f"dq scorecard {DAY}: {dict(statuses)} over {len(rows)} communes")
-
-
-OLD_DAY = DAY - dt.timedelta(days=400)   # history older than any build's window
-
-
-def test_an_incremental_build_keeps_the_days_outside_its_window(built, spark):
-    """The fact is rebuilt by overwriting only the event days an incremental build
-    recomputes (dynamic partition overwrite): a day of history processed long ago — here
-    copies of DAY's violations dated 400 days earlier — stays in the fact and the daily mart
-    through a build that does not recompute it, once."""
-    from spark_jobs.common import merge_insert_new
-
-    old = (spark.table(config.SILVER_CAMERA_EVENTS)
-           .where((F.col("event_date") == F.lit(DAY)) & F.col("violation_code").isNotNull()
-                  & ~F.col("event_id").startswith("late3-"))
-           .orderBy("event_id").limit(5)
-           .withColumn("event_id", F.concat(F.lit("hist400-"), "event_id"))
-           .withColumn("event_date", F.lit(OLD_DAY))
-           .withColumn("event_time", F.col("event_time") - F.expr("INTERVAL 400 DAYS"))
-           .withColumn("processed_at", F.col("processed_at") - F.expr("INTERVAL 400 DAYS")))
-    merge_insert_new(spark, old, config.SILVER_CAMERA_EVENTS, ["event_date", "event_id"],
-                     prune=f"t.event_date = DATE'{OLD_DAY}'")
-    want = (spark.table(config.SILVER_CAMERA_EVENTS).where(F.col("violation_code").isNotNull())
-            .groupBy("event_date").count().collect())
-    want = {r.event_date: r["count"] for r in want}
-    assert want[OLD_DAY] == 5
-
-    dbt_build("+mart_violations_commune_daily", full_refresh=True, command="run")
-    # an incremental build: its window starts days after OLD_DAY
-    dbt_build("+mart_violations_commune_daily", command="run")
-
-    fct = {r.event_date: r["count"] for r in
-           spark.table("gold.fct_camera_violations").groupBy("event_date").count().collect()}
-    assert fct == want
-    mart = {r.event_date: r.n for r in spark.table("gold.mart_violations_commune_daily")
-            .groupBy("event_date").agg(F.sum("violations").alias("n")).collect()}
-    assert mart == want
-
-    # the fact's tests check the days the build rewrote, not the whole history
-    # (macros/get_where_subquery.sql): their window starts after OLD_DAY
-    dbt_build("fct_camera_violations", command="test")
-    compiled = (DBT_DIR / "target" / "compiled" / "antt" / "models" / "marts" / "traffic"
-                / "_traffic__models.yml" / "unique_fct_camera_violations_event_id.sql").read_text()
-    window = re.search(r"where event_date >= date'([0-9-]+)'", compiled)
-    assert window, compiled
-    assert OLD_DAY < dt.date.fromisoformat(window.group(1)) <= DAY
 
 
 def test_a_file_three_days_late_corrects_the_marts(built, spark, landing_dir):
