@@ -11,7 +11,6 @@ and the next landing day's daily run is timed step by step.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -82,23 +81,21 @@ def dbt_build(target_dir: Path) -> float:
            "--profiles-dir", str(paths["profiles"].parent), "--target-path", str(target_dir / "target"),
            "--log-path", str(target_dir / "logs"), "--quiet"]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ})
+    proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"dbt build failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-4000:]}")
     return time.perf_counter() - t0
 
 
 def ingest(day: dt.date) -> None:
-    """One landing day through registry → bronze → silver, and what gold needs beside it."""
+    """One landing day through registry → bronze → silver (the ingest part's own steps), and
+    what gold needs beside it."""
+    from antt.bench.ingest import project_ingest
     from spark_jobs import prepare
-    from spark_jobs.camera import bronze, registry, silver
     from spark_jobs.session import get_spark
 
-    spark = get_spark("antt-bench")
-    registry.run(spark, day)
-    bronze.run(spark, day, f"bench-{day}")
-    silver.run(spark, day)
-    prepare.run(spark)
+    project_ingest(day)
+    prepare.run(get_spark("antt-bench"))
 
 
 def daily_run(day: dt.date, work_dir: Path) -> dict[str, float]:
