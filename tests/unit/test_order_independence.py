@@ -20,7 +20,7 @@ import pytest
 
 from spark_jobs import config
 from tests.support import tables
-from tests.support.tables import checksum, drop_tables, small_tables
+from tests.support.tables import checksum, drop_tables
 
 D1, D2, D3 = dt.date(2024, 7, 1), dt.date(2024, 7, 2), dt.date(2024, 7, 3)
 REGISTRY = Path(__file__).resolve().parents[1] / "corpus" / "camera" / "registry" / "dt=2024-06-03" / "cameras.csv"
@@ -64,9 +64,8 @@ def landing(tmp_path_factory):
 
 @pytest.fixture(scope="module", autouse=True)
 def _leave_no_tables(spark_local):
-    with small_tables(spark_local):
-        yield
-        drop_tables(spark_local, *TABLES)
+    yield
+    drop_tables(spark_local, *TABLES)
 
 
 def load(spark, days) -> str:

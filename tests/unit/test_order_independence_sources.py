@@ -19,7 +19,7 @@ import io
 import pytest
 
 from spark_jobs import config
-from tests.support.tables import checksum, content, drop_tables, small_tables
+from tests.support.tables import checksum, content, drop_tables
 
 D1, D2, D3 = dt.date(2025, 8, 4), dt.date(2025, 8, 5), dt.date(2025, 8, 6)
 T0, T1, T2 = "2025-08-01T09:00:00+07:00", "2025-08-02T10:00:00+07:00", "2025-08-03T15:00:00+07:00"
@@ -90,13 +90,12 @@ def landing(tmp_path_factory):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _small_tables(spark_local):
+def _reference_and_cleanup(spark_local):
     from spark_jobs.reference import admin_units as ref
 
-    with small_tables(spark_local):
-        ref.run(spark_local)
-        yield
-        drop_tables(spark_local, *CASE_TABLES, *REGISTRY_TABLES)
+    ref.run(spark_local)
+    yield
+    drop_tables(spark_local, *CASE_TABLES, *REGISTRY_TABLES)
 
 
 def load_cases(spark, batches) -> str:
