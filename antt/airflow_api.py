@@ -55,9 +55,16 @@ class Airflow:
                 raise AirflowError(f"DAG {dag_id} not visible in Airflow after {timeout:.0f} s")
             time.sleep(3)
 
+    def set_paused(self, dag_id: str, paused: bool) -> None:
+        r = self.s.patch(f"{self.base}/api/v2/dags/{dag_id}", json={"is_paused": paused}, timeout=self.timeout)
+        self._check(r, f"{'pause' if paused else 'unpause'} {dag_id}")
+
     def unpause(self, dag_id: str) -> None:
-        r = self.s.patch(f"{self.base}/api/v2/dags/{dag_id}", json={"is_paused": False}, timeout=self.timeout)
-        self._check(r, f"unpause {dag_id}")
+        self.set_paused(dag_id, False)
+
+    def pause(self, dag_id: str) -> None:
+        """A paused DAG gets no Asset-triggered runs (Airflow does not queue them for later)."""
+        self.set_paused(dag_id, True)
 
     def trigger(self, dag_id: str, conf: dict | None = None, run_id: str | None = None) -> str:
         run_id = run_id or f"manual__{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%f}"

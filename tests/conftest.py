@@ -3,17 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-# The unit tier's tables hold a few rows. Delta reconstructs a table's state in 50 tasks and
-# whole-stage code generation compiles every plan: on these tables both cost far more than
-# the work (the bad-input corpus module: 160 s for its first two tests with the defaults,
-# 76 s with 2 state partitions; the whole module 139 s → 119 s without whole-stage codegen).
-# Settings of speed only: the jobs' results do not depend on them.
-SMALL_TABLES = {
-    "spark.default.parallelism": "2",
-    "spark.sql.shuffle.partitions": "4",
-    "spark.databricks.delta.snapshotPartitions": "2",
-    "spark.sql.codegen.wholeStage": "false",
-}
+from tests.support.tables import SMALL_TABLES
 
 
 @pytest.fixture(scope="session")

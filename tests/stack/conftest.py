@@ -1,8 +1,11 @@
 """Fixtures for tests against the running local stack (`make up`; `make test` starts it)."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
+import time
+from dataclasses import dataclass
 
 import pytest
 
@@ -37,3 +40,56 @@ def landing_dir():
     from spark_jobs.config import settings
 
     return settings().landing_dir
+
+
+@dataclass(frozen=True)
+class Lakehouse:
+    case_run: str        # the case_records run of CASE_START..CASE_END
+    registry_run: str    # the resident_registry run of the registry range
+    e2e_run: str         # the camera_events run of E2E_DAY, whose Asset update built gold
+    gold_runs: list[str]
+
+
+@pytest.fixture(scope="session")
+def lakehouse(stack, spark, landing_dir) -> Lakehouse:
+    """The stack tier's warehouse, loaded once (see tests/support/stack_helpers.py):
+
+    1. gold_marts paused, so no source's Asset update builds gold half-loaded;
+    2. the case and registry ranges through their DAGs, and meanwhile the dbt module's and
+       the trace test's camera days straight through the jobs (in this order: the newer
+       camera registry is the current one, as every test expects);
+    3. gold_marts unpaused, the end-to-end camera day through the scheduler: its silver
+       Asset update triggers the one gold build every module checks.
+    """
+    from antt.airflow_api import Airflow
+    from antt.generator import cases, residents
+    from antt.generator.camera import generate
+    from tests.support import stack_helpers as s
+
+    af = Airflow()
+    for dag_id in ("case_records", "resident_registry", "camera_events", "gold_marts"):
+        af.wait_for_dag(dag_id)
+    af.pause("gold_marts")
+    for dag_id in ("case_records", "resident_registry", "camera_events"):
+        af.unpause(dag_id)
+    t0 = time.monotonic()
+    cases.generate(landing_dir, s.CASE_START, (s.CASE_END - s.CASE_START).days + 1, seed=s.CASE_SEED)
+    residents.generate(landing_dir, s.REGISTRY_START, s.REGISTRY_DAYS, seed=s.REGISTRY_SEED)
+    registry_end = s.REGISTRY_START + dt.timedelta(days=s.REGISTRY_DAYS - 1)
+    case_run = af.trigger("case_records", {"landing_date": s.CASE_START.isoformat(),
+                                           "landing_date_to": s.CASE_END.isoformat()})
+    registry_run = af.trigger("resident_registry", {"landing_date": s.REGISTRY_START.isoformat(),
+                                                    "landing_date_to": registry_end.isoformat()})
+    s.load_camera_day(spark, landing_dir, s.TRACE_DAY, seed=s.TRACE_SEED, run_id="test-trace")
+    s.load_camera_day(spark, landing_dir, s.CAMERA_DAY, seed=s.CAMERA_SEED, run_id="test-dbt")
+    af.wait("case_records", [case_run], timeout=2400)
+    af.wait("resident_registry", [registry_run], timeout=2400)
+    print(f"\nlakehouse: sources loaded in {time.monotonic() - t0:.0f} s", flush=True)
+
+    generate(landing_dir, s.E2E_DAY, 1, seed=s.E2E_SEED, scale=0.3, n_cameras=20)
+    af.unpause("gold_marts")
+    e2e_run = af.trigger("camera_events", {"landing_date": s.E2E_DAY.isoformat()})
+    af.wait("camera_events", [e2e_run], timeout=1800)
+    gold = af.wait_for_consumers("gold_marts", "camera_events", [e2e_run], timeout=2400)
+    print(f"lakehouse: gold built by {gold}; {time.monotonic() - t0:.0f} s in all", flush=True)
+    return Lakehouse(case_run, registry_run, e2e_run, gold)

@@ -1,9 +1,9 @@
 """Case records end to end through the real services, checked against the landing files.
 
-Generate 14 months of case-system extracts spanning the 1 July 2025 merger → trigger the
-``case_records`` DAG once for the whole range (Airflow REST API) → wait for the gold_marts
-run its silver Asset update triggers (Cosmos, one task per dbt model) → compare mart
-figures with an independent computation from the CSV files (tests/support/case_oracle.py).
+14 months of case-system extracts spanning the 1 July 2025 merger, loaded by one
+``case_records`` run for the whole range, then gold (the session's ``lakehouse``, see
+tests/stack/conftest.py) → mart figures equal an independent computation from the CSV files
+(tests/support/case_oracle.py).
 """
 from __future__ import annotations
 
@@ -14,29 +14,19 @@ import pytest
 from pyspark.sql import functions as F
 
 from antt.airflow_api import Airflow
-from antt.generator import cases
 from antt.reference.admin_units import current_commune_for, hanoi_communes, hanoi_crosswalk
 from spark_jobs import config
 from tests.support import case_oracle, dq_oracle
 from tests.support.landing_oracle import valid_events
-from tests.support.stack_helpers import dbt_build, load_camera_day
+from tests.support.stack_helpers import CASE_END as END
+from tests.support.stack_helpers import CASE_START as START
+from tests.support.stack_helpers import TRACE_DAY
 
 pytestmark = pytest.mark.stack
-START, END = dt.date(2024, 6, 1), dt.date(2025, 7, 31)  # the demo uses the same seed: no clash
-SEED = 42
-TRACE_DAY = dt.date(2025, 7, 30)   # camera reads (same seed: the stolen plates come from its pools)
 
 
 @pytest.fixture(scope="module")
-def loaded(stack, spark, landing_dir):
-    cases.generate(landing_dir, START, (END - START).days + 1, seed=SEED)
-    af = Airflow()
-    for dag_id in ("case_records", "gold_marts"):
-        af.wait_for_dag(dag_id)
-        af.unpause(dag_id)
-    rid = af.trigger("case_records", {"landing_date": START.isoformat(), "landing_date_to": END.isoformat()})
-    af.wait("case_records", [rid], timeout=1800)
-    af.wait_for_consumers("gold_marts", "case_records", [rid], timeout=2400)
+def loaded(lakehouse, landing_dir):
     return case_oracle.load_records(landing_dir)
 
 
@@ -147,12 +137,10 @@ def _km(lat1, lon1, lat2, lon2) -> float:
 
 
 def test_vehicle_watchlist_trace_from_landing_files(loaded, spark, landing_dir):
-    """Camera reads of a day → the trace of every open vehicle-theft report equals the
-    sightings found in the landing files (plate read after the report was received)."""
+    """Camera reads of a day (TRACE_DAY, loaded by the session's ``lakehouse``) → the trace
+    of every open vehicle-theft report equals the sightings found in the landing files
+    (plate read after the report was received)."""
     import csv
-
-    load_camera_day(spark, landing_dir, TRACE_DAY, seed=SEED, run_id="test-trace")
-    dbt_build("mart_vehicle_watchlist_trace")
 
     watched: dict[str, list[dict]] = {}
     for r in loaded.values():

@@ -1,4 +1,6 @@
-"""dbt build on the Thrift server over one small generated day, checked against the landing files."""
+"""The gold build (dbt on the Thrift server, the session's ``lakehouse``) over one small
+generated camera day, checked against the landing files; a file landing three days late
+corrects the marts in the next build."""
 from __future__ import annotations
 
 import csv
@@ -11,11 +13,11 @@ from pyspark.sql import functions as F
 from antt.generator.camera import health_fault
 from spark_jobs import config
 from tests.support.landing_oracle import LOCAL_TZ, expected_camera_counts, valid_events
-from tests.support.stack_helpers import dbt_build, load_camera_day
+from tests.support.stack_helpers import CAMERA_DAY as DAY
+from tests.support.stack_helpers import CAMERA_SEED as SEED
+from tests.support.stack_helpers import dbt_build
 
 pytestmark = pytest.mark.stack
-DAY = dt.date(2024, 3, 4)          # a day no other test or the demo uses
-SEED = 7                           # on DAY: CAM-00012 is stuck, CAM-00013 silent 02:00–16:00
 LATE_DAY = DAY + dt.timedelta(days=3)   # test_a_file_three_days_late lands reads of DAY here
 
 
@@ -27,16 +29,9 @@ def day_landings(landing_dir) -> list[dt.date]:
 
 
 @pytest.fixture(scope="module")
-def built(spark, landing_dir):
-    from spark_jobs import prepare
-
-    load_camera_day(spark, landing_dir, DAY, seed=SEED, run_id="test-dbt")
-    prepare.run(spark)   # the case and registry silver tables exist (empty if not loaded)
-    dbt_build("+mart_violations_commune_daily", "mart_camera_health_daily", "mart_traffic_hotspots")
-    # the scorecard's other inputs without their tests (the CI build runs them), then the
-    # scorecard with its own
-    dbt_build("+mart_dq_scorecard_daily", "--exclude", "mart_dq_scorecard_daily", command="run")
-    dbt_build("mart_dq_scorecard_daily")
+def built(lakehouse, landing_dir):
+    """DAY's camera jobs ran, then the session's gold build (``lakehouse``): the landing
+    files' figures to compare with."""
     return expected_camera_counts(landing_dir, day_landings(landing_dir))
 
 

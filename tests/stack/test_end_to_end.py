@@ -1,7 +1,9 @@
 """End to end through the real services.
 
 Generate a small day → trigger the DAG through Airflow's REST API → wait for the
-scheduler (and the gold_marts run the silver Asset update triggers) → the number Superset's chart-data API returns for the dashboard's
+scheduler and the gold_marts run its silver Asset update triggers (the session's
+``lakehouse`` does this last, so that run is the one gold build of the tier) → the number
+Superset's chart-data API returns for the dashboard's
 "Tổng số vi phạm" chart equals the valid distinct violations counted independently
 from the landing files. Then run the same day again: nothing changes.
 """
@@ -15,13 +17,12 @@ from pyspark.sql import functions as F
 
 from antt import superset_api
 from antt.airflow_api import Airflow
-from antt.generator.camera import generate
 from spark_jobs import config
 from spark_jobs.counts import layer_counts
 from tests.support.landing_oracle import expected_camera_counts
+from tests.support.stack_helpers import E2E_DAY as DAY
 
 pytestmark = pytest.mark.stack
-DAY = dt.date(2024, 6, 10)         # a day no other test or the demo uses
 DAG_ID = "camera_events"
 GOLD_DAG_ID = "gold_marts"
 
@@ -48,16 +49,14 @@ def quarantine_by_reason(spark, day):
     return {r["reason_code"]: r["count"] for r in rows}
 
 
-def test_landing_to_dashboard(stack, spark, landing_dir):
-    generate(landing_dir, DAY, 1, seed=11, scale=0.3, n_cameras=20)
+def test_landing_to_dashboard(lakehouse, spark, landing_dir):
     expected = expected_camera_counts(landing_dir, [DAY])
     assert expected["valid_distinct_violations_by_date"].get(DAY.isoformat(), 0) > 0
-
     af = Airflow()
-    for dag_id in (DAG_ID, GOLD_DAG_ID):
-        af.wait_for_dag(dag_id)
-        af.unpause(dag_id)
-    run_day(af, DAY)
+    # the day's run succeeded and its Asset update triggered the gold run(s) that built gold
+    assert af.run_state(DAG_ID, lakehouse.e2e_run) == "success"
+    assert af.emitted_asset_event(DAG_ID, lakehouse.e2e_run) and lakehouse.gold_runs
+    assert all(af.run_state(GOLD_DAG_ID, r) == "success" for r in lakehouse.gold_runs)
 
     counts = layer_counts(spark, [DAY])
     assert counts["landing_lines"] == expected["total_lines"] == counts["bronze"]
@@ -79,7 +78,7 @@ def test_landing_to_dashboard(stack, spark, landing_dir):
     assert spark.table(config.SILVER_CAMERA_EVENTS).groupBy("event_id").count().where("count > 1").count() == 0
 
 
-def test_a_day_without_files_is_a_clean_no_op(stack):
+def test_a_day_without_files_is_a_clean_no_op(lakehouse):
     """A scheduled run for a day the platform sent nothing: succeeds, skips the gate, no gold."""
     af = Airflow()
     rid = af.trigger(DAG_ID, {"landing_date": "2024-06-21"})

@@ -14,11 +14,12 @@ import sys
 from spark_jobs import config
 from spark_jobs.camera import bronze
 from spark_jobs.session import get_spark
+from tests.support.tables import SMALL_TABLES
 
 
 def main() -> None:
     day, run_id = dt.date.fromisoformat(sys.argv[1]), sys.argv[2]
-    spark = get_spark("fault-test", local=True)
+    spark = get_spark("fault-test", local=True, extra_conf=SMALL_TABLES)
     location = config.settings().warehouse_dir / "bronze.db" / "camera_events"
     spark.sql("CREATE SCHEMA IF NOT EXISTS bronze")
     ddl = bronze.BRONZE_DDL.replace("PARTITIONED BY (landing_date)",

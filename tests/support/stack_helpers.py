@@ -1,4 +1,13 @@
-"""Shortcuts for stack tests that need a camera day in silver without a scheduler round."""
+"""The stack tier's shared scenario, and shortcuts for tests that need a camera day in silver
+without a scheduler round.
+
+Every stack module reads the same warehouse, loaded once per session (tests/stack/conftest.py
+``lakehouse``): the case and registry extracts through their DAGs, two camera days straight
+through the jobs, and last the end-to-end camera day through the scheduler, whose silver
+Asset update triggers the session's one gold build. A gold build (one ``dbt build`` of the
+whole project, then the gold gate) is the stack tier's dearest step: one per module made the
+tier alone longer than the time CI has.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +19,17 @@ from antt.generator.camera import generate
 from spark_jobs.camera import bronze, registry, silver
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
+
+# case-system extracts across the 1 July 2025 merger (the demo uses the same seed: no clash)
+CASE_START, CASE_END, CASE_SEED = dt.date(2024, 6, 1), dt.date(2025, 7, 31), 42
+# four months of registry extracts (with the start snapshot) across the merger
+REGISTRY_START, REGISTRY_DAYS, REGISTRY_SEED = dt.date(2025, 5, 1), 120, 42
+# camera reads of the trace test (same seed as the cases: the stolen plates come from its pools)
+TRACE_DAY, TRACE_SEED = dt.date(2025, 7, 30), 42
+# the dbt module's day: with this seed CAM-00012 is stuck, CAM-00013 silent 02:00–16:00
+CAMERA_DAY, CAMERA_SEED = dt.date(2024, 3, 4), 7
+# the end-to-end day, loaded through the scheduler last
+E2E_DAY, E2E_SEED = dt.date(2024, 6, 10), 11
 
 
 def load_camera_day(spark, landing_dir, day: dt.date, *, seed: int, run_id: str,
