@@ -54,6 +54,9 @@ def get_spark(app_name: str = "antt", *, remote: str | None = None, local: bool 
         .config("spark.sql.warehouse.dir", str(cfg.warehouse_dir))
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
+        # as on the Thrift server (infra/spark/spark-defaults.conf): Delta's default of 50
+        # state-reconstruction tasks costs more than the work on a local warehouse
+        .config("spark.databricks.delta.snapshotPartitions", "4")
     )
     for key, value in {**DELTA_CONF, **(extra_conf or {})}.items():
         builder = builder.config(key, value)
