@@ -1,10 +1,12 @@
 """The gold build (dbt on the Thrift server, the session's ``lakehouse``) over one small
 generated camera day, checked against the landing files; a file landing three days late
-corrects the marts in the next build."""
+corrects the marts in the next build; an incremental build rewrites only the days of the
+reads processed since the last one and keeps the others."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 
 import pytest
@@ -15,7 +17,7 @@ from spark_jobs import config
 from tests.support.landing_oracle import LOCAL_TZ, expected_camera_counts, valid_events
 from tests.support.stack_helpers import CAMERA_DAY as DAY
 from tests.support.stack_helpers import CAMERA_SEED as SEED
-from tests.support.stack_helpers import dbt_build
+from tests.support.stack_helpers import DBT_DIR, E2E_DAY, TRACE_DAY, dbt_build
 
 pytestmark = pytest.mark.stack
 LATE_DAY = DAY + dt.timedelta(days=3)   # test_a_file_three_days_late lands reads of DAY here
@@ -171,7 +173,7 @@ def test_a_file_three_days_late_corrects_the_marts(built, spark, landing_dir):
     late_rows = spark.table("silver.camera_events").where(F.col("event_id").startswith("late3-"))
     assert late_rows.where(F.col("landing_date") == F.lit(late_day)).count() == 7
 
-    dbt_build("+mart_violations_commune_daily", "mart_dq_scorecard_daily")
+    dbt_build("+mart_violations_commune_daily", "int_camera__commune_day_reads", "mart_dq_scorecard_daily")
     want = expected_camera_counts(landing_dir, [DAY, late_day])["valid_distinct_violations_by_date"][DAY.isoformat()]
     assert want == before + 7
     got = (spark.table("gold.mart_violations_commune_daily").where(F.col("event_date") == F.lit(DAY))
@@ -190,3 +192,59 @@ def test_a_file_three_days_late_corrects_the_marts(built, spark, landing_dir):
     late = sum((e["landed_by"] - e["event_time"]).total_seconds() > 2 * 3600 for e in events)
     assert row.rows_received == len(events) and late >= 7
     assert row.late_share == pytest.approx(late / len(events))
+
+
+INCR_LANDING = TRACE_DAY + dt.timedelta(days=2)   # reads of TRACE_DAY that land two days later
+
+
+def _per_day(df, column: str = "event_date", value=None) -> dict[dt.date, int]:
+    agg = df.groupBy(column).agg((F.sum(value) if value else F.count(F.lit(1))).alias("n"))
+    return {r[column]: r.n for r in agg.collect()}
+
+
+def test_an_incremental_build_rewrites_only_its_window(built, spark, landing_dir):
+    """With lookback_days 0 a build recomputes exactly the event days of the reads silver
+    processed since the last build: here 7 new violations of TRACE_DAY (the newest camera
+    day) in a file landing two days later. The fact overwrites only that day's partition
+    (dynamic partition overwrite) and the daily mart merges only that day, so the days
+    before it (CAMERA_DAY, E2E_DAY: outside the window) stay whole — every day of the fact
+    and of the mart still matches silver."""
+    import gzip
+    import json
+    import shutil
+
+    from spark_jobs.camera import bronze, registry, silver
+
+    f = landing_dir / "camera" / "events" / f"dt={INCR_LANDING}" / "hh=08" / "CAM-00001.jsonl.gz"
+    new_file = not f.exists()      # False on a warehouse that ran this test before
+    if new_file:
+        reg_dir = landing_dir / "camera" / "registry" / f"dt={INCR_LANDING}"
+        reg_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(landing_dir / "camera" / "registry" / f"dt={TRACE_DAY}" / "cameras.csv",
+                    reg_dir / "cameras.csv")
+        lines = [json.dumps({"event_id": f"incr-{i}", "camera_id": "CAM-00001",
+                             "event_time": f"{TRACE_DAY}T20:{i:02d}:00+07:00", "plate": f"99Z-{i:03d}.01",
+                             "vehicle_type": "car", "lane": 2, "speed_kmh": 38.0, "confidence": 0.95,
+                             "violation": "RED_LIGHT"}) for i in range(7)]
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    registry.run(spark, INCR_LANDING)
+    bronze.run(spark, INCR_LANDING, "test-incremental")
+    silver.run(spark, INCR_LANDING)
+
+    dbt_build("+mart_violations_commune_daily", command="run", dbt_vars={"lookback_days": 0})
+
+    compiled = (DBT_DIR / "target" / "compiled" / "antt" / "models" / "marts" / "traffic"
+                / "fct_camera_violations.sql").read_text()
+    window = re.search(r"event_date >= date'([0-9-]+)'", compiled)
+    assert window, compiled
+    # only the new reads' day; nothing at all when they were loaded by an earlier run
+    assert window.group(1) == (TRACE_DAY.isoformat() if new_file else "9999-12-31")
+
+    violations = spark.table(config.SILVER_CAMERA_EVENTS).where(F.col("violation_code").isNotNull())
+    want = _per_day(violations)
+    assert {DAY, E2E_DAY, TRACE_DAY} <= set(want)
+    assert _per_day(spark.table("gold.fct_camera_violations")) == want
+    assert _per_day(spark.table("gold.mart_violations_commune_daily"), value="violations") == want
+    got = spark.table("gold.fct_camera_violations").where(F.col("event_id").startswith("incr-"))
+    assert got.where(F.col("event_date") == F.lit(TRACE_DAY)).count() == 7

@@ -11,6 +11,7 @@ tier alone longer than the time CI has.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -41,11 +42,14 @@ def load_camera_day(spark, landing_dir, day: dt.date, *, seed: int, run_id: str,
     silver.run(spark, day)
 
 
-def dbt_build(*select: str, full_refresh: bool = False, command: str = "build") -> str:
+def dbt_build(*select: str, full_refresh: bool = False, command: str = "build",
+              dbt_vars: dict | None = None) -> str:
     """`dbt build --select ...` on the Thrift server; returns stdout, fails with its tail.
-    ``command="run"`` builds the models without their tests."""
+    ``command="run"`` builds the models without their tests; ``dbt_vars`` overrides vars."""
     dbt = Path(os.environ["PIPELINE_VENV"]) / "bin" / "dbt"
     cmd = [str(dbt), command, "--select", *select] + (["--full-refresh"] if full_refresh else [])
+    if dbt_vars:
+        cmd += ["--vars", json.dumps(dbt_vars)]
     proc = subprocess.run(cmd, cwd=DBT_DIR, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0 and "Completed successfully" in proc.stdout, \
         proc.stdout[-4000:] + proc.stderr[-2000:]

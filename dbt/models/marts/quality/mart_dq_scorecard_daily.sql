@@ -36,18 +36,10 @@ cameras as (
 
 ),
 
+-- per day and commune of the reads (incremental: a year of plate reads is not re-read daily)
 reads as (
 
-    select
-        e.commune_code,
-        e.event_date as day,
-        e.camera_id,
-        e.event_hour,
-        (case when e.vehicle_type is not null then 1 else 0 end
-         + case when e.lane is not null then 1 else 0 end
-         + case when e.speed_kmh is not null then 1 else 0 end) / 3 as fields_present,
-        greatest(cast(0 as double), (unix_timestamp(e.landed_by) - unix_timestamp(e.event_time)) / 3600.0) as delay_hours
-    from {{ ref('stg_camera__events') }} as e
+    select * from {{ ref('int_camera__commune_day_reads') }}
 
 ),
 
@@ -62,7 +54,7 @@ camera_units as (
 
     select d.day, c.commune_code from camera_days as d cross join cameras as c
     union
-    select distinct day, commune_code from reads
+    select day, commune_code from reads
 
 ),
 
@@ -72,19 +64,17 @@ camera_scores as (
         u.day,
         u.commune_code,
         'camera_events' as source,
-        cast(count(distinct r.camera_id, r.event_hour) as bigint) as records,
-        cast(count(r.camera_id) as bigint) as rows_received,
+        coalesce(r.camera_hours, cast(0 as bigint)) as records,
+        coalesce(r.reads, cast(0 as bigint)) as rows_received,
         cast(coalesce(c.n_cameras, 0) * 24 as double) as expected_records,
-        avg(r.fields_present) as field_completeness,
-        percentile_approx(r.delay_hours, 0.95) as delay_p95_hours,
-        avg(case when r.camera_id is null then null
-                 when r.delay_hours > {{ var('dq_max_delay_hours_camera') }} then 1 else 0 end) as late_share,
+        r.field_completeness,
+        r.delay_p95_hours,
+        r.late_share,
         cast({{ var('dq_max_delay_hours_camera') }} as double) as max_delay_hours,
         cast(coalesce(c.n_cameras, 0) * 24 as double) as judged_expected
     from camera_units as u
     left join cameras as c on c.commune_code = u.commune_code
     left join reads as r on r.day = u.day and r.commune_code = u.commune_code
-    group by u.day, u.commune_code, c.n_cameras
 
 ),
 

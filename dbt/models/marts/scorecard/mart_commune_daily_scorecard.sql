@@ -28,8 +28,9 @@ cleared as (
 
 violations as (
 
-    select commune_code, event_date as day, count(*) as n
-    from {{ ref('fct_camera_violations') }} group by commune_code, event_date
+    -- from the daily mart, not the fact: a year of violations is read as a few rows a day
+    select commune_code, event_date as day, sum(violations) as n
+    from {{ ref('mart_violations_commune_daily') }} group by commune_code, event_date
 
 ),
 

@@ -3,15 +3,18 @@
 {#- RESTRICTED (vehicle tracing, purpose-bound). Camera sightings of the plates of open
     vehicle-theft reports (status not CLEARED and not NOT_PROSECUTED) from the report's
     receipt on, ordered into a trace per report: sequence number, camera, place, and time and
-    distance from the previous sighting. -#}
+    distance from the previous sighting.
+    Reads only the silver partitions from the day before the oldest open report's receipt on
+    (a date literal: Spark prunes the other days), not the whole history of plate reads. -#}
+{%- set open_theft = "is_vehicle_theft and status not in ('CLEARED', 'NOT_PROSECUTED')" %}
+{%- set since = earliest_date(ref('fct_crime_reports'), 'received_date', open_theft) %}
 with
 
 reports as (
 
     select record_id, case_no, vehicle_plate, commune_code, received_at
     from {{ ref('fct_crime_reports') }}
-    where is_vehicle_theft
-      and status not in ('CLEARED', 'NOT_PROSECUTED')
+    where {{ open_theft }}
 
 ),
 
@@ -21,6 +24,8 @@ reads as (
     select event_id, event_time, camera_id, plate
     from {{ ref('stg_camera__events') }}
     where plate in (select vehicle_plate from reports)
+      -- local event date vs the receipt's date: a day earlier covers any time-zone offset
+      and event_date >= date_sub(date'{{ since }}', 1)
 
 ),
 

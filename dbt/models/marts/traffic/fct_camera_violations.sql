@@ -1,8 +1,13 @@
+{#- Incremental: re-reads the silver partitions from the earliest event day of the reads
+    processed since the last build (minus lookback_days) — a date literal, so Spark prunes
+    silver's partitions — and overwrites those event_date partitions of this table (dynamic
+    partition overwrite: no MERGE, the other days are not read). -#}
+{%- set since = first_touched_date(ref('stg_camera__events'), 'event_date', 'processed_at',
+                                   'processed_at') %}
 {{
     config(
         materialized='incremental',
-        incremental_strategy='merge',
-        unique_key='event_id',
+        incremental_strategy='insert_overwrite',
         partition_by=['event_date'],
     )
 }}
@@ -13,13 +18,7 @@ events as (
 
     select * from {{ ref('stg_camera__events') }}
     where is_violation
-    {% if is_incremental() %}
-      -- late rows land in silver with a new processed_at, whatever their event_date
-      and processed_at >= (
-          select coalesce(max(processed_at), timestamp'1900-01-01') - interval {{ var('lookback_days') }} days
-          from {{ this }}
-      )
-    {% endif %}
+      and event_date >= date'{{ since }}'
 
 ),
 
