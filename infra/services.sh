@@ -134,7 +134,8 @@ status_airflow() { airflow_ready && say airflow "up    http://127.0.0.1:$AIRFLOW
 # ---------------------------------------------------------------- superset
 superset_ready() { curl -fsS "http://127.0.0.1:$SUPERSET_PORT/health" >/dev/null 2>&1; }
 start_superset() {
-  pg_ready || fail superset "postgres is not running"
+  # metadata in the stack's PostgreSQL unless SUPERSET_DATABASE_URI says otherwise (the bench: SQLite)
+  case "${SUPERSET_DATABASE_URI:-postgresql}" in postgresql*) pg_ready || fail superset "postgres is not running";; esac
   if superset_ready; then say superset "already running"; else
     mkdir -p "$SUPERSET_HOME"
     PATH="$SUPERSET_VENV/bin:$PATH" bash "$ANTT_ROOT/infra/superset/bootstrap.sh" >>"$ANTT_LOG_DIR/superset-bootstrap.log" 2>&1 \

@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from antt.bench import incremental, ingest
+from antt.bench import dashboards, incremental, ingest
+from antt.bench.memory import service_peak_mib
 from antt.bench.report import Row, render
 from spark_jobs.config import settings
 
@@ -25,18 +26,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cameras", type=int, default=2000, help="cameras (default 2,000)")
     p.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2023, 3, 6), help="landing day (a Monday)")
     p.add_argument("--workers", type=int, default=None, help="generator processes (default: cores)")
-    p.add_argument("--parts", default="ingest,incremental",
-                   help="comma-separated parts to run: ingest, incremental (default both)")
+    p.add_argument("--parts", default="ingest,incremental,dashboards",
+                   help="comma-separated parts to run: ingest, incremental, dashboards (default all; "
+                        "dashboards reads the gold tables the incremental part left)")
     p.add_argument("--history-days", type=int, default=365, help="days of history for the incremental part")
     p.add_argument("--history-rows", type=int, default=100_000,
                    help="plate reads per day in the incremental part (default 100,000)")
     p.add_argument("--history-cameras", type=int, default=300, help="cameras in the incremental part")
+    p.add_argument("--repeats", type=int, default=20,
+                   help="chart-data requests per chart in the dashboards part (after one warm-up)")
     a = p.parse_args(argv)
     cfg = settings()
     command = "make bench" + (f" BENCH_ARGS={shlex.quote(' '.join(argv or sys.argv[1:]))}" if (argv or sys.argv[1:]) else "")
 
     parts = {x.strip() for x in a.parts.split(",") if x.strip()}
-    unknown = parts - {"ingest", "incremental"}
+    unknown = parts - {"ingest", "incremental", "dashboards"}
     if unknown:
         p.error(f"unknown part(s): {', '.join(sorted(unknown))}")
     rows: list[Row] = []
@@ -44,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += ingest_rows(a, cfg)
     if "incremental" in parts:
         rows += incremental_rows(a, cfg)
+    if "dashboards" in parts:
+        rows += dashboard_rows(a, cfg)
     table = render(rows, command)
     print(table)
     out = cfg.var_dir / f"bench-{dt.datetime.now():%Y%m%dT%H%M%S}.txt"
@@ -116,7 +122,49 @@ def incremental_rows(a, cfg) -> list[Row]:
             "goal ≤ 1.5"),
         Row("  dbt build alone", many["dbt build"] / one["dbt build"], "ratio",
             f"{many['dbt build']:.0f} s / {one['dbt build']:.0f} s"),
+        Row("peak memory: dbt build process", max(incremental.DBT_PEAK_MIB), "MiB",
+            f"largest of {len(incremental.DBT_PEAK_MIB)} builds"),
+        Row("peak memory: Spark application (JVM)", ingest.jvm_peak_mib(cfg.var_dir / "run"), "MiB",
+            "VmHWM since the bench's Spark started"),
     ]
+
+
+# the marts the dashboards read, whose size the latency figures go with
+DASHBOARD_MARTS = ("gold.mart_violations_commune_daily",)
+
+
+def dashboard_rows(a, cfg) -> list[Row]:
+    """Chart-data p50/p95 per dashboard through a Superset of the bench's own (started here,
+    on the bench's Thrift server), over the gold tables in the bench's warehouse."""
+    import os
+    import subprocess
+
+    from antt.superset_api import login, wait_healthy
+    from spark_jobs.session import get_spark
+
+    spark = get_spark("antt-bench")
+    sizes = []
+    for table in DASHBOARD_MARTS:
+        if not spark.catalog.tableExists(table):
+            raise SystemExit(f"make bench: {table} does not exist in the bench's warehouse "
+                             f"({cfg.warehouse_dir}): run the incremental part first (--parts incremental,dashboards)")
+        days = spark.table(table).selectExpr("count(*) AS n", "count(DISTINCT event_date) AS d").first()
+        sizes.append(f"{table.split('.')[1]} {days.n:,} rows over {days.d:,} days")
+    ingest.log("dashboards: starting the bench's Superset")
+    subprocess.run(["bash", "infra/services.sh", "start", "superset"], check=True,
+                   cwd=Path(__file__).resolve().parents[2])
+    url = f"http://127.0.0.1:{os.environ['SUPERSET_PORT']}"
+    wait_healthy(url)
+    client = login(url, "admin", os.environ["SUPERSET_ADMIN_PASSWORD"])
+    ingest.log(f"dashboards: {a.repeats} uncached chart-data requests per chart ({'; '.join(sizes)})")
+    rows = []
+    for title, r in dashboards.measure(client, a.repeats).items():
+        note = f"{r['charts']} charts × {a.repeats}, uncached; max {r['max']:.2f} s; goal p95 ≤ 1 s"
+        rows += [Row(f"chart data p50: {title}", r["p50"], "s", "; ".join(sizes)),
+                 Row(f"chart data p95: {title}", r["p95"], "s", note)]
+    rows.append(Row("peak memory: Superset (gunicorn, all workers)",
+                    service_peak_mib(cfg.var_dir / "run" / "superset.pid"), "MiB", "sum of per-process peaks"))
+    return rows
 
 
 if __name__ == "__main__":

@@ -72,8 +72,15 @@ def copy_history(spark, template: dt.date, days: int, tables: dict[str, str] | N
         log(f"history: {table} copied to {days - 1} earlier days in {time.perf_counter() - t0:.0f} s")
 
 
+DBT_PEAK_MIB: list[float] = []   # peak resident memory of each dbt build process
+
+
 def dbt_build(target_dir: Path) -> float:
-    """``dbt build`` of the whole project against the bench's Thrift server; seconds."""
+    """``dbt build`` of the whole project against the bench's Thrift server; seconds. The
+    process's peak resident memory is appended to DBT_PEAK_MIB."""
+    import os
+    import tempfile
+
     from antt.airflow_support import dbt_paths
 
     paths = dbt_paths()
@@ -81,10 +88,16 @@ def dbt_build(target_dir: Path) -> float:
            "--profiles-dir", str(paths["profiles"].parent), "--target-path", str(target_dir / "target"),
            "--log-path", str(target_dir / "logs"), "--quiet"]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"dbt build failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-4000:]}")
-    return time.perf_counter() - t0
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - t0
+        DBT_PEAK_MIB.append(usage.ru_maxrss / 1024)
+        if proc.returncode != 0:
+            out.seek(0)
+            raise RuntimeError(f"dbt build failed ({proc.returncode}):\n{out.read()[-4000:]}")
+    return seconds
 
 
 def ingest(day: dt.date) -> None:

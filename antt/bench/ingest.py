@@ -176,25 +176,6 @@ def spark_startup() -> dict:
 
 def jvm_peak_mib(run_dir: Path) -> float | None:
     """Peak resident memory (VmHWM) of the Spark application started by infra/services.sh."""
-    pidfile = run_dir / "spark.pid"
-    if not pidfile.exists():
-        return None
-    pids = [int(pidfile.read_text().strip())]
-    seen = []
-    while pids:
-        pid = pids.pop()
-        seen.append(pid)
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            children = []
-        pids += [int(c) for c in children]
-    for pid in seen:
-        try:
-            if os.readlink(f"/proc/{pid}/exe").endswith("/java"):
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        return int(line.split()[1]) / 1024
-        except OSError:
-            continue
-    return None
+    from antt.bench.memory import service_peak_mib
+
+    return service_peak_mib(run_dir / "spark.pid", exe_suffix="/java")

@@ -22,6 +22,8 @@ def _num(v: float | None, unit: str) -> str:
         return f"{v:,.0f}"
     if unit in ("ratio", "share"):
         return f"{v:.2f}" if unit == "ratio" else f"{v:.0%}"
+    if unit == "s" and v < 10:
+        return f"{v:.2f}"
     return f"{v:,.1f}"
 
 

@@ -97,3 +97,37 @@ def test_history_copies_the_template_day_to_the_days_before_it(spark_local):
     # a template of one day copies nothing
     copy_history(spark_local, template, 1, tables)
     assert spark_local.table(tables["bronze.camera_events"]).count() == 4
+
+
+def test_percentile_interpolates_between_ranks():
+    from antt.bench.dashboards import percentile
+
+    xs = [float(x) for x in range(1, 21)]          # 1..20
+    assert percentile(xs, 0.5) == 10.5
+    assert percentile(xs, 0.95) == 19.05
+    assert percentile([3.0, 1.0, 2.0], 0.0) == 1.0 and percentile([3.0, 1.0, 2.0], 1.0) == 3.0
+
+
+def test_service_peak_memory_sums_the_process_tree(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from antt.bench.memory import service_peak_mib
+
+    # a child that holds ~200 MiB: the tree's peak counts it, the parent alone does not
+    child = subprocess.Popen([sys.executable, "-c",
+                              "import sys, time; b = bytearray(200 * 2**20); sys.stdout.write('ok\\n');"
+                              " sys.stdout.flush(); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ok"
+        pidfile = tmp_path / "svc.pid"
+        pidfile.write_text(str(os.getpid()))
+        alone = service_peak_mib(pidfile, exe_suffix="/nothing-matches")
+        tree = service_peak_mib(pidfile)
+        assert alone is None
+        assert tree >= 200
+    finally:
+        child.kill()
+        child.wait()
+    assert service_peak_mib(tmp_path / "missing.pid") is None
