@@ -29,7 +29,7 @@ test: up        ## the test suite CI runs: unit, DAG integrity, dbt build, end t
 test-unit: setup ## fast tests that need no running service
 	$(ENV) $(PY) -m pytest tests -m "not stack" $(PYTEST_ARGS)
 
-bench: setup    ## benchmark, slow (ingest ≈ 30 min at 20 M reads, incremental part ≈ 1 h+): own Spark under var/bench; BENCH_ARGS="--parts ingest --rows N"
+bench: setup    ## benchmark, slow (ingest ≈ 30 min at 20 M reads, incremental + dashboards parts ≈ 30 min): own Spark and Superset under var/bench; BENCH_ARGS="--parts ingest --rows N"
 	bash infra/bench.sh $(BENCH_ARGS)
 
 counts:         ## row counts per layer, with their checks
