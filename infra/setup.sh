@@ -15,9 +15,8 @@ command -v python3 >/dev/null || need_apt+=(python3 python3-venv)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v openssl >/dev/null || need_apt+=(openssl)
-if [ "${ANTT_WITH_BROWSER:-0}" = 1 ]; then
-  command -v chromium >/dev/null || need_apt+=(chromium chromium-driver)
-fi
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
+command -v chromium >/dev/null || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -17,7 +17,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 from datetime import timedelta
+from pathlib import Path
+
+# The repository root (ANTT_ROOT from infra/env.sh), for the project's Superset hooks.
+_ROOT = os.environ.get("ANTT_ROOT", "").strip() or str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from antt.sql_guard import check_statements  # noqa: E402
 
 
 def _required(name: str) -> str:
@@ -80,11 +89,20 @@ APP_NAME = "ANTT – Công an thành phố Hà Nội"
 # --------------------------------------------------------------------------
 # Query engine (Spark Thrift Server through the hive:// driver)
 # --------------------------------------------------------------------------
-# Superset's Hive engine polls for query status every HIVE_POLL_INTERVAL
-# seconds (5 s by default); Spark answers in about a second.
-HIVE_POLL_INTERVAL = 0.1
+# Superset's Hive engine polls for query status every DB_POLL_INTERVAL_SECONDS["hive"]
+# seconds (5 s by default); Spark answers small gold queries in well under a second.
+# (HIVE_POLL_INTERVAL, the old name, is deprecated in 6.x and left unset.)
+DB_POLL_INTERVAL_SECONDS = {"hive": 0.1}
 SQLLAB_TIMEOUT = 300
 SUPERSET_WEBSERVER_TIMEOUT = 300
+
+# Every statement Superset sends (SQL Lab, charts, virtual datasets) must be a read:
+# no USE/SET that would move the shared Thrift session past Superset's table checks,
+# no DDL/DML (the database also has allow_dml: false). See antt/sql_guard.py.
+def SQL_QUERY_MUTATOR(sql: str, **kwargs) -> str:  # noqa: N802 (Superset's name)
+    check_statements(sql)
+    return sql
+
 
 # --------------------------------------------------------------------------
 # Caching: no Redis locally. A file cache under SUPERSET_HOME is shared by all

@@ -1,0 +1,69 @@
+"""antt/superset_access.py: the access plan generated from the unit dimension (no Superset)."""
+from pathlib import Path
+
+import pytest
+
+from antt.superset_access import (ROLE_ANALYST, ROLE_LEADERSHIP, ROLE_TRACE, AccessError,
+                                  DatasetSpec, commune_role, load_dataset_specs, plan_access,
+                                  rls_name, schema_of_perm)
+
+COMMUNES = {"00004": "Phường Ba Đình", "00008": "Phường Ngọc Hà", "10030": "Xã Sóc Sơn"}
+MART = DatasetSpec("u-mart", "gold", "mart_x", ("event_date", "commune_code", "n"))
+TRACE = DatasetSpec("u-trace", "restricted", "mart_trace", ("plate", "commune_code"))
+
+
+def test_one_role_and_one_rls_rule_per_commune():
+    plan = plan_access(COMMUNES, [MART, TRACE])
+    assert set(plan.rls) == {rls_name(c) for c in COMMUNES}
+    rule = plan.rls[rls_name("10030")]
+    assert rule.role == commune_role("10030")
+    assert rule.clause == "commune_code = '10030'"
+    assert rule.datasets == ("u-mart",)
+    assert "Xã Sóc Sơn" in rule.description
+    assert plan.roles[commune_role("00004")].datasets == ("u-mart",)
+
+
+def test_restricted_datasets_only_for_the_trace_role():
+    plan = plan_access(COMMUNES, [MART, TRACE])
+    holders = {name for name, role in plan.roles.items() if "u-trace" in role.datasets}
+    assert holders == {ROLE_TRACE}
+    assert plan.roles[ROLE_ANALYST].schemas == ("gold",)
+    assert plan.roles[ROLE_LEADERSHIP].schemas == ()
+    assert plan.roles[ROLE_LEADERSHIP].datasets == ("u-mart",)
+
+
+def test_a_commune_leaving_the_dimension_leaves_the_plan():
+    before = plan_access(COMMUNES, [MART])
+    after = plan_access({k: v for k, v in COMMUNES.items() if k != "00008"}, [MART])
+    assert set(before.roles) - set(after.roles) == {commune_role("00008")}
+    assert set(before.rls) - set(after.rls) == {rls_name("00008")}
+
+
+def test_a_dataset_without_commune_code_is_refused_by_file():
+    city = DatasetSpec("u-city", "gold", "mart_city", ("day", "n"), path="dashboards/assets/datasets/x/mart_city.yaml")
+    with pytest.raises(AccessError, match="mart_city.yaml"):
+        plan_access(COMMUNES, [MART, city])
+
+
+@pytest.mark.parametrize("bad", ["0004", "00004' OR '1'='1", "ABCDE"])
+def test_commune_codes_are_checked_before_they_enter_a_clause(bad):
+    with pytest.raises(AccessError, match="5 digits"):
+        plan_access({bad: "x"}, [MART])
+
+
+def test_every_shipped_dataset_is_under_row_level_security():
+    specs = load_dataset_specs()
+    assert specs, "dashboards/assets/datasets is empty"
+    plan = plan_access(COMMUNES, specs)
+    open_sets = {s.uuid for s in specs if not s.restricted}
+    for code in COMMUNES:
+        assert set(plan.rls[rls_name(code)].datasets) == open_sets
+
+
+@pytest.mark.parametrize("view, schema", [
+    ("[ANTT gold (Spark)].[gold]", "gold"),
+    ("[ANTT gold (Spark)].[gold].[bronze]", "bronze"),
+    ("[ANTT gold (Spark)].[mart_x](id:3)", None),
+])
+def test_schema_of_permission_names(view, schema):
+    assert schema_of_perm(view) == schema
