@@ -101,3 +101,39 @@ def lakehouse(stack, spark, landing_dir) -> Lakehouse:
         af.wait("gold_marts", gold, timeout=2400)
     print(f"lakehouse: gold built by {gold}; {time.monotonic() - t0:.0f} s in all", flush=True)
     return Lakehouse(case_run, registry_run, e2e_run, gold, asset_triggered)
+
+
+SUPERSET_URL = f"http://127.0.0.1:{os.environ.get('SUPERSET_PORT', '8088')}"
+
+
+@pytest.fixture(scope="session")
+def demo_users(lakehouse) -> dict[str, dict]:
+    """Superset's roles, RLS rules and demo users, made by the command the README gives
+    (`python -m antt.superset_access demo-users`) after gold is built; {username: entry}
+    from the ignored users file (passwords, roles, commune code)."""
+    import json
+    import subprocess
+    import sys
+
+    from antt.superset_access import users_file
+
+    done = subprocess.run([sys.executable, "-m", "antt.superset_access", "demo-users"],
+                          capture_output=True, text=True, timeout=600)
+    print(done.stdout, done.stderr, flush=True)
+    assert done.returncode == 0, f"superset_access demo-users failed:\n{done.stdout}\n{done.stderr}"
+    path = users_file()
+    assert oct(path.stat().st_mode & 0o777) == "0o600", f"{path} must be private (mode 600)"
+    return {u["username"]: u for u in json.loads(path.read_text(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="session")
+def commune_users(demo_users) -> list[dict]:
+    users = [u for u in demo_users.values() if u["commune_code"]]
+    assert len(users) == 2 and users[0]["commune_code"] != users[1]["commune_code"]
+    return users
+
+
+def superset_as(user: dict):
+    from antt import superset_api
+
+    return superset_api.login(SUPERSET_URL, user["username"], user["password"])

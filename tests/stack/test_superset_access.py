@@ -1,0 +1,177 @@
+"""Access control in the running Superset, through its REST API (the browser tests open the
+same dashboards as the same users).
+
+The roles and row-level security rules are the ones `python -m antt.superset_access`
+generated from gold.dim_commune (fixture `demo_users`). Expected figures come from the gold
+tables through Spark, never from Superset.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from pyspark.sql import functions as F
+
+from antt import superset_access as access
+from antt.superset_api import SupersetError, login
+from tests.stack.conftest import SUPERSET_URL, superset_as
+
+pytestmark = pytest.mark.stack
+
+MART = "gold.mart_violations_commune_daily"
+BY_COMMUNE_CHART = "3f760c5e-81b1-49fc-b25a-bb67d9066f33"  # "Vi phạm theo xã/phường (top 20)"
+
+
+def admin():
+    return login(SUPERSET_URL, "admin", os.environ["SUPERSET_ADMIN_PASSWORD"])
+
+
+def mart_total(spark, commune: str | None = None) -> int:
+    df = spark.table(MART)
+    if commune:
+        df = df.where(F.col("commune_code") == commune)
+    return int(df.agg(F.coalesce(F.sum("violations"), F.lit(0))).first()[0])
+
+
+def gold_database_id(client) -> int:
+    dbs = client.get_json("/api/v1/database/")["result"]
+    return next(d["id"] for d in dbs if d["database_name"] == "ANTT gold (Spark)")
+
+
+def sql_lab(client, sql: str) -> dict:
+    client.csrf()
+    return client.post_json("/api/v1/sqllab/execute/", {
+        "database_id": gold_database_id(client), "sql": sql, "schema": "gold", "runAsync": False,
+    }, expected=(200, 202))
+
+
+def grouped_rows(client, dataset_id: int, extra_filters=()) -> list[dict]:
+    """SUM(violations) per commune_code on a dataset, as the chart-data API returns it."""
+    body = client.chart_data({
+        "datasource": {"id": dataset_id, "type": "table"}, "force": True,
+        "queries": [{"columns": ["commune_code"],
+                     "metrics": [{"expressionType": "SQL", "sqlExpression": "SUM(violations)",
+                                  "label": "n"}],
+                     "filters": list(extra_filters), "row_limit": 1000}],
+        "result_format": "json", "result_type": "full",
+    })
+    return body["result"][0]["data"]
+
+
+def dataset_id(client, table: str) -> int:
+    rows = access.list_all(client, "/api/v1/dataset/")
+    return next(d["id"] for d in rows if d["table_name"] == table and not d.get("sql"))
+
+
+def test_leadership_sees_the_whole_city(demo_users, spark):
+    client = superset_as(demo_users["lanhdao"])
+    assert client.big_number_total() == mart_total(spark) > 0
+
+
+def test_commune_police_see_only_their_commune(commune_users, spark):
+    for user in commune_users:
+        code = user["commune_code"]
+        client = superset_as(user)
+        assert client.big_number_total() == mart_total(spark, code)
+        rows = grouped_rows(client, dataset_id(client, "mart_violations_commune_daily"))
+        assert {r["commune_code"] for r in rows} <= {code}
+        # asking for the other commune explicitly returns nothing
+        other = next(u["commune_code"] for u in commune_users if u is not user)
+        assert grouped_rows(client, dataset_id(client, "mart_violations_commune_daily"),
+                            [{"col": "commune_code", "op": "IN", "val": [other]}]) == []
+        # the saved "by commune" chart, through its saved query context
+        context = client.saved_query_context(BY_COMMUNE_CHART)
+        context["force"] = True
+        data = client.chart_data(context)["result"][0]["data"]
+        names = {r.get("commune_name") for r in data}
+        own = spark.table("gold.dim_commune").where(F.col("commune_code") == code).first()["commune_name"]
+        assert names <= {own}
+
+
+def test_commune_police_have_no_sql_lab(commune_users):
+    client = superset_as(commune_users[0])
+    with pytest.raises(SupersetError) as refused:
+        sql_lab(client, "SELECT 1 AS one")
+    assert refused.value.status in (401, 403)
+
+
+def test_analyst_reads_gold_in_sql_lab(demo_users, spark):
+    client = superset_as(demo_users["phantich"])
+    body = sql_lab(client, f"SELECT SUM(violations) AS n FROM {MART}")
+    assert body["data"][0]["n"] == mart_total(spark)
+
+
+@pytest.mark.parametrize("sql, reason", [
+    ("SELECT COUNT(*) AS n FROM bronze.camera_events", "TABLE_SECURITY_ACCESS_ERROR"),
+    ("SELECT COUNT(*) AS n FROM silver.camera_events", "TABLE_SECURITY_ACCESS_ERROR"),
+    ("SELECT COUNT(*) AS n FROM quarantine.camera_events", "TABLE_SECURITY_ACCESS_ERROR"),
+    ("WITH x AS (SELECT * FROM spark_catalog.bronze.camera_events) SELECT COUNT(*) FROM x",
+     "TABLE_SECURITY_ACCESS_ERROR"),
+    ("SELECT m.violations FROM gold.mart_violations_commune_daily m "
+     "JOIN bronze.camera_events b ON b.line_no = 1", "TABLE_SECURITY_ACCESS_ERROR"),
+    # the session hole: Superset qualified camera_events with gold; Spark read bronze
+    ("USE bronze;\nSELECT COUNT(*) AS n FROM camera_events", "USE bị từ chối"),
+    ("SET spark.sql.ansi.enabled = false", "SET bị từ chối"),
+    ("EXPLAIN SELECT * FROM bronze.camera_events", "EXPLAIN bị từ chối"),
+    ("DROP TABLE gold.dim_commune", "DML_NOT_ALLOWED_ERROR"),
+    ("INSERT INTO gold.dim_commune SELECT * FROM gold.dim_commune", "DML_NOT_ALLOWED_ERROR"),
+])
+def test_analyst_cannot_reach_raw_data_or_write(demo_users, sql, reason):
+    client = superset_as(demo_users["phantich"])
+    with pytest.raises(SupersetError, match=reason):
+        sql_lab(client, sql)
+
+
+def test_nobody_writes_through_superset_not_even_admin():
+    with pytest.raises(SupersetError, match="DML_NOT_ALLOWED_ERROR"):
+        sql_lab(admin(), "DELETE FROM gold.dim_commune WHERE 1 = 1")
+
+
+def test_a_chart_saved_from_a_sql_lab_query_keeps_row_level_security(commune_users, spark):
+    """A virtual dataset saved from SQL Lab over the mart, shared with a commune role: the
+    commune still sees only its own rows (Superset applies the physical table's RLS inside)."""
+    boss = admin()
+    boss.csrf()
+    user = commune_users[0]
+    code = user["commune_code"]
+    created = boss.post_json("/api/v1/dataset/", {
+        "database": gold_database_id(boss), "schema": "gold",
+        "table_name": "sqllab_vi_pham_tu_truy_van",
+        "sql": f"SELECT commune_code, violations FROM {MART}",
+    }, expected=(201,))
+    vid = int(created["id"])
+    try:
+        perms = access.AccessSync(boss).permission_views()
+        ds = boss.get_json(f"/api/v1/dataset/{vid}")["result"]
+        key = ("datasource_access", f"[{ds['database']['database_name']}].[{ds['table_name']}](id:{vid})")
+        roles = access.AccessSync(boss).roles()
+        role_id = roles[access.commune_role(code)]
+        current = [p["id"] for p in boss.get_json(f"/api/v1/security/roles/{role_id}/permissions/")["result"]]
+        boss.post_json(f"/api/v1/security/roles/{role_id}/permissions",
+                       {"permission_view_menu_ids": current + [perms[key]]})
+        rows = grouped_rows(superset_as(user), vid)
+        assert rows, "the commune role should reach the shared virtual dataset"
+        assert {r["commune_code"] for r in rows} == {code}
+        assert sum(r["n"] for r in rows) == mart_total(spark, code)
+    finally:
+        boss.request("DELETE", f"/api/v1/dataset/{vid}")
+        access.sync()   # the role's permissions back to exactly the plan
+
+
+def test_access_follows_the_unit_dimension(commune_users):
+    """A commune that leaves the dimension loses its role and rule; it comes back with it.
+    A second run with nothing changed changes nothing."""
+    communes = access.read_communes()
+    keep = {u["commune_code"] for u in commune_users}
+    gone = next(c for c in sorted(communes) if c not in keep)
+    specs = access.load_dataset_specs()
+    sync = access.AccessSync(admin())
+    try:
+        report = sync.apply(access.plan_access({c: n for c, n in communes.items() if c != gone}, specs))
+        assert set(report.deleted) == {f"rls {access.rls_name(gone)}", f"role {access.commune_role(gone)}"}
+        assert access.commune_role(gone) not in sync.roles()
+    finally:
+        report = sync.apply(access.plan_access(communes, specs))
+    assert set(report.created) == {f"rls {access.rls_name(gone)}", f"role {access.commune_role(gone)}"}
+    again = sync.apply(access.plan_access(communes, specs))
+    assert (again.created, again.updated, again.deleted) == ([], [], [])
