@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ENV   := source infra/env.sh &&
 PY    := .venv/pipeline/bin/python
 
-.PHONY: help setup up down status demo test test-unit bench counts quarantine maintain sql dashboards dq-docs reset dbt-docs
+.PHONY: help setup up down status demo test test-unit bench counts quarantine maintain sql dashboards access dq-docs reset dbt-docs
 
 help:           ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/' | expand -t16
@@ -46,6 +46,9 @@ sql:            ## SQL shell (beeline) on the Thrift server, schema gold
 
 dashboards:     ## re-import dashboards/ into the running Superset
 	$(ENV) $$SUPERSET_VENV/bin/python dashboards/import_dashboards.py
+
+access:         ## Superset roles + row-level security from gold.dim_commune, demo users (passwords: var/superset_demo_users.json)
+	$(ENV) $(PY) -m antt.superset_access demo-users $(ARGS)
 
 dq-docs:        ## rebuild the Great Expectations Data Docs (validation results) and print their URL
 	$(ENV) $(PY) -m expectations.docs

@@ -110,11 +110,17 @@ def main(argv: list[str] | None = None) -> int:
                   "gold.mart_dossier_processing_monthly", "gold.mart_commune_daily_scorecard"):
         print(f"  {table:<40} {spark.table(table).count():>12,}")
 
+    step("Superset roles, row-level security per commune, demo users")
+    from antt import superset_access
+
+    if superset_access.main(["demo-users"]) != 0:
+        ok = False
     base = f"http://127.0.0.1:{os.environ.get('SUPERSET_PORT', '8088')}"
     secrets = os.path.join(os.environ.get("ANTT_VAR_DIR", "var"), "secrets.env")
     print(f"""
 Dashboard (Superset):  {superset_api.dashboard_url(base)}
   login: admin / SUPERSET_ADMIN_PASSWORD from {secrets}
+  demo users (leadership, analyst, tracer, two communes): {superset_access.users_file()}
 Airflow:               http://127.0.0.1:{os.environ.get('AIRFLOW_PORT', '8080')}/dags/{DAG_ID}
   login: admin / AIRFLOW_ADMIN_PASSWORD from {secrets}
 SQL (analysts):        make sql   (Thrift 127.0.0.1:{os.environ.get('SPARK_THRIFT_PORT', '10000')}, schema gold)""")

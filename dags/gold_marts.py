@@ -35,7 +35,9 @@ process, and the watcher mode (one build, one sensor per model) 366 s. Last, `qu
 Expectations suite (keys unique, nothing null, allowed values, ranges, row counts of the facts
 against silver, freshness against silver's newest date; `expectations/thresholds.yml`); a
 failure names the expectation, table and example rows, and the `delta://gold/marts` Asset is
-not updated. Data Docs: `make dq-docs`.
+not updated. Data Docs: `make dq-docs`. Then `superset_access` brings Superset's commune
+roles and row-level security rules in line with `gold.dim_commune` (skipped where no Superset
+runs).
 
 **When:** triggered by an update of any silver Asset (`delta://silver/camera_events`,
 `delta://silver/case_records`, `delta://silver/resident_registry`),
@@ -100,7 +102,26 @@ def gold_marts():
         emit_datasets=False,
     )
 
-    prepare_sources() >> dbt_build >> quality_gate()
+    @task
+    def superset_access() -> dict:
+        """Superset's commune roles and row-level security rules from the fresh
+        gold.dim_commune (antt/superset_access.py), so access follows unit changes.
+        Skipped, with the reason in the log, where no Superset runs."""
+        from airflow.exceptions import AirflowSkipException
+
+        from antt import superset_access
+        from antt.superset_api import SupersetError
+
+        try:
+            report = superset_access.sync()
+        except SupersetError as ex:
+            if ex.status is None:  # not reachable: nothing to keep in step
+                raise AirflowSkipException(f"Superset not reachable: {ex}") from ex
+            raise
+        return {"created": len(report.created), "updated": len(report.updated),
+                "deleted": report.deleted, "orphaned_users": report.orphaned_users}
+
+    prepare_sources() >> dbt_build >> quality_gate() >> superset_access()
 
 
 gold_marts()

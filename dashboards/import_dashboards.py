@@ -53,8 +53,12 @@ def thrift_endpoint() -> tuple[str, int]:
     return host, port
 
 
+# The password of a database's user comes from the environment (var/secrets.env), by user.
+PASSWORD_ENV = {"audit_reader": "AUDIT_READER_DB_PASSWORD"}
+
+
 def rewrite_database_uri(uri: str, host: str, port: int) -> str:
-    """Replace host and port of a hive:// URI, keep everything else."""
+    """Replace host and port of a database URI, keep everything else."""
     from sqlalchemy.engine.url import make_url  # superset venv has SQLAlchemy
 
     url = make_url(uri)
@@ -63,22 +67,37 @@ def rewrite_database_uri(uri: str, host: str, port: int) -> str:
     return str(url.set(host=host, port=port))
 
 
-def load_assets(assets_dir: Path, host: str, port: int) -> dict[str, str]:
-    """Return {relative path: YAML text} with database URIs rewritten."""
+def endpoint_for(uri: str, thrift: tuple[str, int]) -> tuple[str, int]:
+    """hive:// → the Spark Thrift server; postgresql → PGHOST/PGPORT."""
+    if uri.startswith("postgresql"):
+        return (os.environ.get("PGHOST", "127.0.0.1"), int(os.environ.get("PGPORT", "5433")))
+    return thrift
+
+
+def load_assets(assets_dir: Path, host: str, port: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Return ({relative path: YAML text} with database URIs rewritten,
+    {database file: password} for the databases whose user needs one)."""
     if not (assets_dir / "metadata.yaml").is_file():
         _fail(f"{assets_dir}/metadata.yaml not found")
     files: dict[str, str] = {}
+    passwords: dict[str, str] = {}
     for path in sorted(assets_dir.rglob("*.yaml")):
         rel = path.relative_to(assets_dir).as_posix()
         text = path.read_text(encoding="utf-8")
         if rel.startswith("databases/"):
             config: dict[str, Any] = yaml.safe_load(text)
-            config["sqlalchemy_uri"] = rewrite_database_uri(
-                config["sqlalchemy_uri"], host, port
-            )
+            uri = config["sqlalchemy_uri"]
+            config["sqlalchemy_uri"] = rewrite_database_uri(uri, *endpoint_for(uri, (host, port)))
             text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+            from sqlalchemy.engine.url import make_url
+
+            env = PASSWORD_ENV.get(make_url(uri).username or "")
+            if env:
+                if not os.environ.get(env):
+                    _fail(f"{rel}: {env} is not set (var/secrets.env; run make setup)")
+                passwords[rel] = os.environ[env]
         files[rel] = text
-    return files
+    return files, passwords
 
 
 def build_zip(files: dict[str, str]) -> bytes:
@@ -89,7 +108,8 @@ def build_zip(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def run_import(zip_bytes: bytes, username: str, command: str) -> None:
+def run_import(zip_bytes: bytes, username: str, command: str,
+               passwords: dict[str, str] | None = None) -> None:
     from superset.app import create_app
 
     app = create_app()
@@ -113,9 +133,10 @@ def run_import(zip_bytes: bytes, username: str, command: str) -> None:
         with override_user(user):
             try:
                 if command == "assets":
-                    ImportAssetsCommand(contents).run()
+                    ImportAssetsCommand(contents, passwords=passwords or {}).run()
                 else:
-                    ImportDashboardsCommand(contents, overwrite=True).run()
+                    ImportDashboardsCommand(contents, overwrite=True,
+                                            passwords=passwords or {}).run()
             except Exception as ex:  # surface Superset's validation messages
                 details = getattr(ex, "normalized_messages", None)
                 extra = f": {details()}" if callable(details) else ""
@@ -139,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     host, port = thrift_endpoint()
-    files = load_assets(Path(args.assets), host, port)
+    files, passwords = load_assets(Path(args.assets), host, port)
     counts = {kind: sum(1 for rel in files if rel.startswith(f"{kind}/"))
               for kind in ("databases", "datasets", "charts", "dashboards")}
     print(f"import_dashboards: {len(files)} files "
@@ -153,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_import:
         return 0
 
-    run_import(zip_bytes, args.username, args.command)
+    run_import(zip_bytes, args.username, args.command, passwords)
     print(f"import_dashboards: imported as {args.username!r} ({args.command}); OK")
     return 0
 

@@ -57,6 +57,8 @@ if [ -f "$ANTT_SECRETS_FILE" ]; then . "$ANTT_SECRETS_FILE"; fi
 set +a
 export ANTT_PG_URI_AIRFLOW="postgresql+psycopg2://airflow:${AIRFLOW_DB_PASSWORD:-}@$PGHOST:$PGPORT/airflow"
 export ANTT_PG_URI_SUPERSET="postgresql+psycopg2://superset:${SUPERSET_DB_PASSWORD:-}@$PGHOST:$PGPORT/superset"
+# Trace audit (database antt_audit): Superset's trace macro may only INSERT, dashboards only SELECT
+export ANTT_AUDIT_WRITER_DSN="host=$PGHOST port=$PGPORT dbname=antt_audit user=audit_writer password=${AUDIT_WRITER_DB_PASSWORD:-}"
 
 # Airflow settings (all by environment; AIRFLOW_HOME holds only generated state)
 export AIRFLOW__CORE__EXECUTOR=LocalExecutor

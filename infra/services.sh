@@ -69,7 +69,17 @@ start_postgres() {
       -c "ALTER ROLE $app PASSWORD '${!pwvar}'" >/dev/null || fail postgres "could not create role $app" "$ANTT_LOG_DIR/postgres.log"
     [ "$(psql_su -c "SELECT 1 FROM pg_database WHERE datname='$app'")" = 1 ] || psql_su -c "CREATE DATABASE $app OWNER $app" >/dev/null
   done
-  say postgres "ok  127.0.0.1:$PGPORT (databases airflow, superset)"
+  # the trace audit: its own database; audit_writer may only INSERT, audit_reader only SELECT
+  for role in audit_writer audit_reader; do
+    local pwvar; pwvar="$(echo "$role" | tr a-z A-Z)_DB_PASSWORD"
+    [ -n "${!pwvar:-}" ] || fail postgres "$pwvar missing: run 'make setup'"
+    psql_su -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='$role') THEN CREATE ROLE $role LOGIN; END IF; END\$\$;" \
+      -c "ALTER ROLE $role PASSWORD '${!pwvar}'" >/dev/null || fail postgres "could not create role $role" "$ANTT_LOG_DIR/postgres.log"
+  done
+  [ "$(psql_su -c "SELECT 1 FROM pg_database WHERE datname='antt_audit'")" = 1 ] || psql_su -c "CREATE DATABASE antt_audit" >/dev/null
+  psql_su -d antt_audit -f "$ANTT_ROOT/infra/postgres/audit.sql" >/dev/null \
+    || fail postgres "could not prepare the trace audit (infra/postgres/audit.sql)" "$ANTT_LOG_DIR/postgres.log"
+  say postgres "ok  127.0.0.1:$PGPORT (databases airflow, superset, antt_audit)"
 }
 stop_postgres() { pg_ready && "${RUNAS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; say postgres stopped; }
 status_postgres() { pg_ready && say postgres "up    127.0.0.1:$PGPORT" || say postgres down; }

@@ -83,6 +83,12 @@ if [ ! -f "$ANTT_SECRETS_FILE" ]; then
 else
   echo "kept existing"
 fi
+# Secrets added after a machine's file was written: appended, existing ones never changed.
+for name in AUDIT_WRITER_DB_PASSWORD AUDIT_READER_DB_PASSWORD; do
+  if ! grep -q "^$name=" "$ANTT_SECRETS_FILE"; then
+    echo "$name=$(openssl rand -hex 16)" >> "$ANTT_SECRETS_FILE"; echo "added $name"
+  fi
+done
 source "$ANTT_ROOT/infra/env.sh"
 
 step "PostgreSQL cluster ($PGDATA)"

@@ -27,6 +27,7 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 from antt.sql_guard import check_statements  # noqa: E402
+from antt import trace_audit  # noqa: E402
 
 
 def _required(name: str) -> str:
@@ -102,6 +103,30 @@ SUPERSET_WEBSERVER_TIMEOUT = 300
 def SQL_QUERY_MUTATOR(sql: str, **kwargs) -> str:  # noqa: N802 (Superset's name)
     check_statements(sql)
     return sql
+
+
+# Purpose-bound vehicle tracing (antt/trace_audit.py): the trace dataset's SQL calls
+# {{ truy_vet(url_param('bien_so'), url_param('ly_do'), url_param('so_ho_so')) }}, which
+# refuses a lookup without plate, reason and case reference and writes the audit row
+# (PostgreSQL antt_audit, INSERT-only role) before the query runs. Jinja in SQL needs the
+# ENABLE_TEMPLATE_PROCESSING flag.
+FEATURE_FLAGS = {"ENABLE_TEMPLATE_PROCESSING": True}
+
+
+def _truy_vet(plate=None, reason=None, case_reference=None) -> str:
+    from flask import g, has_request_context, request
+    from superset.utils.core import get_username
+
+    lookup = trace_audit.check_lookup(get_username(), plate, reason, case_reference)
+    # Superset may render one query's SQL more than once in a request: one row per lookup
+    done = g.setdefault("antt_trace_lookups", set()) if has_request_context() else set()
+    if lookup not in done:
+        trace_audit.record(lookup, source=request.path if has_request_context() else "worker")
+        done.add(lookup)
+    return trace_audit.sql_literal(lookup.vehicle_plate)
+
+
+JINJA_CONTEXT_ADDONS = {"truy_vet": _truy_vet}
 
 
 # --------------------------------------------------------------------------

@@ -106,7 +106,8 @@ def built_models(gold) -> set[str]:
 
     from antt.airflow_support import dbt_paths
 
-    assert gold.task_ids == ["dbt_build", "prepare_sources", "quality_gate"]
+    assert gold.task_ids == ["dbt_build", "prepare_sources", "quality_gate", "superset_access"]
+    assert gold.get_task("superset_access").upstream_task_ids == {"quality_gate"}
     build = gold.get_task("dbt_build")
     assert type(build).__name__ == "DbtBuildLocalOperator"
     assert build.upstream_task_ids == {"prepare_sources"}
