@@ -8,7 +8,8 @@ through the Spark Thrift server and the datasets from dashboards/assets/datasets
 makes Superset match (its REST API, as admin):
 
   role                              gets                                         RLS
-  ANTT Lãnh đạo thành phố           every gold dataset (dashboards, no SQL Lab)   none
+  ANTT Lãnh đạo thành phố           every gold dataset + the trace audit          none
+                                    (dashboards, no SQL Lab)
   ANTT Công an xã <code> (×126)     every gold dataset                            commune_code = '<code>'
   ANTT Phân tích viên               SQL Lab on schema gold only (+ its datasets)  none
   ANTT Truy vết phương tiện         the datasets of schema `restricted`           none
@@ -48,7 +49,8 @@ RLS_PREFIX = "ANTT RLS xã "
 RLS_GROUP_KEY = "commune_code"
 COMMUNE_COLUMN = "commune_code"
 ANALYST_SCHEMA = "gold"
-RESTRICTED_SCHEMAS = frozenset({"restricted"})
+RESTRICTED_SCHEMAS = frozenset({"restricted"})     # the vehicle-tracing role only
+LEADERSHIP_ONLY_SCHEMAS = frozenset({"audit"})    # the trace audit: city leadership reviews it
 BUILTIN_BASE_ROLE = "Gamma"
 BUILTIN_SQL_LAB_ROLE = "sql_lab"
 COMMUNE_CODE = re.compile(r"^[0-9]{5}$")
@@ -78,6 +80,10 @@ class DatasetSpec:
     @property
     def restricted(self) -> bool:
         return self.schema in RESTRICTED_SCHEMAS
+
+    @property
+    def leadership_only(self) -> bool:
+        return self.schema in LEADERSHIP_ONLY_SCHEMAS
 
     @property
     def has_commune(self) -> bool:
@@ -135,7 +141,7 @@ def plan_access(communes: dict[str, str], datasets: Iterable[DatasetSpec]) -> Ac
         raise AccessError(f"gold.dim_commune: commune codes must be 5 digits, got {bad[:5]}")
     if not communes:
         raise AccessError("gold.dim_commune has no communes; build the gold marts first")
-    open_sets = [d for d in datasets if not d.restricted]
+    open_sets = [d for d in datasets if not (d.restricted or d.leadership_only)]
     missing = [d for d in open_sets if not d.has_commune]
     if missing:
         raise AccessError(
@@ -143,8 +149,9 @@ def plan_access(communes: dict[str, str], datasets: Iterable[DatasetSpec]) -> Ac
             "security; missing in: " + ", ".join(f"{d.path or d.table_name}" for d in missing))
     gold = tuple(d.uuid for d in open_sets)
     restricted = tuple(d.uuid for d in datasets if d.restricted)
+    audit = tuple(d.uuid for d in datasets if d.leadership_only)
     plan = AccessPlan()
-    plan.roles[ROLE_LEADERSHIP] = RolePlan(ROLE_LEADERSHIP, datasets=gold)
+    plan.roles[ROLE_LEADERSHIP] = RolePlan(ROLE_LEADERSHIP, datasets=gold + audit)
     plan.roles[ROLE_ANALYST] = RolePlan(ROLE_ANALYST, datasets=gold, schemas=(ANALYST_SCHEMA,))
     plan.roles[ROLE_TRACE] = RolePlan(ROLE_TRACE, datasets=restricted)
     for code in sorted(communes):

@@ -4,9 +4,10 @@ and is written to the audit table before any row is read.
 The trace dataset (dashboards/assets/datasets/antt_gold/truy_vet_phuong_tien.yaml) filters
 the restricted trace mart with
 
-    WHERE vehicle_plate = {{ truy_vet(url_param('bien_so'), url_param('ly_do'), url_param('so_ho_so')) }}
+    WHERE {{ truy_vet(url_param('bien_so'), url_param('ly_do'), url_param('so_ho_so')) }}
 
-`truy_vet` is registered in superset_config.py (JINJA_CONTEXT_ADDONS). Superset renders that
+which becomes `vehicle_plate = '<plate>' AND '<case>' IN (record_id, case_no)`: a lookup
+sees the plate's sightings within the named report or case only. `truy_vet` is registered in superset_config.py (JINJA_CONTEXT_ADDONS). Superset renders that
 SQL for every query of the dataset — dashboard, chart-data API, explore — and the dataset
 is never cached (cache_timeout -1), so no lookup escapes the audit. Without a valid plate,
 reason and case reference the query fails with a message saying what is missing, and
@@ -106,7 +107,10 @@ def record(lookup: Lookup, source: str, dsn: str | None = None) -> None:
         raise TraceRefused(f"Không ghi được nhật ký truy vết ({type(ex).__name__}); tra cứu bị từ chối.") from ex
 
 
-def sql_literal(plate: str) -> str:
-    """The normalized plate as a SQL string literal (it matched the plate pattern: no quotes)."""
-    assert _PLATE_NEW.match(plate) or _PLATE_OLD.match(plate)
-    return f"'{plate}'"
+def sql_predicate(lookup: Lookup) -> str:
+    """The trace mart's rows of this plate *in this case* only: the plate and the case
+    reference (a report's record id or its case number) as SQL literals. Both matched their
+    patterns, so neither can hold a quote."""
+    plate, case = lookup.vehicle_plate, lookup.case_reference
+    assert (_PLATE_NEW.match(plate) or _PLATE_OLD.match(plate)) and CASE_REFERENCE.match(case)
+    return f"vehicle_plate = '{plate}' AND '{case}' IN (record_id, case_no)"

@@ -55,6 +55,7 @@ def thrift_endpoint() -> tuple[str, int]:
 
 # The password of a database's user comes from the environment (var/secrets.env), by user.
 PASSWORD_ENV = {"audit_reader": "AUDIT_READER_DB_PASSWORD"}
+PASSWORD_MASK = "X" * 10   # superset.constants.PASSWORD_MASK
 
 
 def rewrite_database_uri(uri: str, host: str, port: int) -> str:
@@ -86,16 +87,20 @@ def load_assets(assets_dir: Path, host: str, port: int) -> tuple[dict[str, str],
         text = path.read_text(encoding="utf-8")
         if rel.startswith("databases/"):
             config: dict[str, Any] = yaml.safe_load(text)
-            uri = config["sqlalchemy_uri"]
-            config["sqlalchemy_uri"] = rewrite_database_uri(uri, *endpoint_for(uri, (host, port)))
-            text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
             from sqlalchemy.engine.url import make_url
 
+            uri = config["sqlalchemy_uri"]
+            uri = rewrite_database_uri(uri, *endpoint_for(uri, (host, port)))
             env = PASSWORD_ENV.get(make_url(uri).username or "")
             if env:
                 if not os.environ.get(env):
                     _fail(f"{rel}: {env} is not set (var/secrets.env; run make setup)")
                 passwords[rel] = os.environ[env]
+                # Superset keeps the given password only when the URI carries its mask, as
+                # its own exports do (a URI without one sets the password to none)
+                uri = make_url(uri).set(password=PASSWORD_MASK).render_as_string(hide_password=False)
+            config["sqlalchemy_uri"] = uri
+            text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
         files[rel] = text
     return files, passwords
 

@@ -115,15 +115,20 @@ FEATURE_FLAGS = {"ENABLE_TEMPLATE_PROCESSING": True}
 
 def _truy_vet(plate=None, reason=None, case_reference=None) -> str:
     from flask import g, has_request_context, request
+    from jinja2.exceptions import TemplateError
     from superset.utils.core import get_username
 
-    lookup = trace_audit.check_lookup(get_username(), plate, reason, case_reference)
-    # Superset may render one query's SQL more than once in a request: one row per lookup
-    done = g.setdefault("antt_trace_lookups", set()) if has_request_context() else set()
-    if lookup not in done:
-        trace_audit.record(lookup, source=request.path if has_request_context() else "worker")
-        done.add(lookup)
-    return trace_audit.sql_literal(lookup.vehicle_plate)
+    try:
+        lookup = trace_audit.check_lookup(get_username(), plate, reason, case_reference)
+        # Superset may render one query's SQL more than once in a request: one row per lookup
+        done = g.setdefault("antt_trace_lookups", set()) if has_request_context() else set()
+        if lookup not in done:
+            trace_audit.record(lookup, source=request.path if has_request_context() else "worker")
+            done.add(lookup)
+    except trace_audit.TraceRefused as ex:
+        # a template error is what Superset reports as the chart's error message
+        raise TemplateError(str(ex)) from ex
+    return trace_audit.sql_predicate(lookup)
 
 
 JINJA_CONTEXT_ADDONS = {"truy_vet": _truy_vet}

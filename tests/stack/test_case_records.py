@@ -156,7 +156,7 @@ def test_vehicle_watchlist_trace_from_landing_files(loaded, spark, landing_dir):
 
     # the mart's sightings among this landing day's reads (other days may be loaded too)
     day_ids = {e["event_id"] for e in day_events}
-    rows = [r for r in spark.table("gold.mart_vehicle_watchlist_trace")
+    rows = [r for r in spark.table("restricted.mart_vehicle_watchlist_trace")
             .orderBy("record_id", "sighting_seq").collect() if r.event_id in day_ids]
     got: dict[str, list] = {}
     for row in rows:

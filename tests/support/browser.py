@@ -65,8 +65,12 @@ def log_in(browser, base_url: str, username: str, password: str):
     return page
 
 
-def open_dashboard(page, base_url: str, slug: str, shot: str, timeout_ms: int = 180_000) -> DashboardView:
-    """Open a dashboard, wait until every chart has drawn or failed, screenshot it."""
+def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | None = None,
+                   timeout_ms: int = 180_000) -> DashboardView:
+    """Open a dashboard (with URL parameters, which Superset passes to its charts as
+    url_params), wait until every chart has drawn or failed, screenshot it."""
+    from urllib.parse import urlencode
+
     bodies: list = []
 
     def keep(response):
@@ -77,7 +81,7 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, timeout_ms: int = 
                 pass
 
     page.on("response", keep)
-    page.goto(f"{base_url}/superset/dashboard/{slug}/")
+    page.goto(f"{base_url}/superset/dashboard/{slug}/" + (f"?{urlencode(params)}" if params else ""))
     try:
         page.wait_for_function(_ALL_CHARTS_DONE, timeout=timeout_ms)
         page.wait_for_load_state("networkidle", timeout=timeout_ms)

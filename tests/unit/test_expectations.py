@@ -115,7 +115,9 @@ def test_every_table_of_the_lakehouse_has_a_suite():
     root = Path(__file__).resolve().parents[2]
     layer_tables = {v for k, v in vars(C).items() if isinstance(v, str)
                     and re.fullmatch(r"(bronze|silver|quarantine)\.[a-z_]+", v)}
-    gold = {f"gold.{p.stem}" for p in (root / "dbt" / "models" / "marts").rglob("*.sql")}
+    # marts/tracing is built into schema `restricted` (dbt_project.yml), outside gold's SQL Lab access
+    gold = {f"{'restricted' if p.parent.name == 'tracing' else 'gold'}.{p.stem}"
+            for p in (root / "dbt" / "models" / "marts").rglob("*.sql")}
     gold |= {f"gold.{p.stem}" for p in (root / "dbt" / "seeds").glob("*.csv")}
     assert layer_tables and len(gold) > 15
     missing = sorted((layer_tables | gold) - set(SUITES))

@@ -10,6 +10,7 @@ from antt.superset_access import (ROLE_ANALYST, ROLE_LEADERSHIP, ROLE_TRACE, Acc
 COMMUNES = {"00004": "Phường Ba Đình", "00008": "Phường Ngọc Hà", "10030": "Xã Sóc Sơn"}
 MART = DatasetSpec("u-mart", "gold", "mart_x", ("event_date", "commune_code", "n"))
 TRACE = DatasetSpec("u-trace", "restricted", "mart_trace", ("plate", "commune_code"))
+AUDIT = DatasetSpec("u-audit", "audit", "trace_lookups", ("username", "vehicle_plate"))
 
 
 def test_one_role_and_one_rls_rule_per_commune():
@@ -30,6 +31,13 @@ def test_restricted_datasets_only_for_the_trace_role():
     assert plan.roles[ROLE_ANALYST].schemas == ("gold",)
     assert plan.roles[ROLE_LEADERSHIP].schemas == ()
     assert plan.roles[ROLE_LEADERSHIP].datasets == ("u-mart",)
+
+
+def test_the_trace_audit_only_for_city_leadership():
+    plan = plan_access(COMMUNES, [MART, TRACE, AUDIT])
+    holders = {name for name, role in plan.roles.items() if "u-audit" in role.datasets}
+    assert holders == {ROLE_LEADERSHIP}
+    assert all("u-audit" not in r.datasets for r in plan.rls.values())
 
 
 def test_a_commune_leaving_the_dimension_leaves_the_plan():
@@ -55,7 +63,8 @@ def test_every_shipped_dataset_is_under_row_level_security():
     specs = load_dataset_specs()
     assert specs, "dashboards/assets/datasets is empty"
     plan = plan_access(COMMUNES, specs)
-    open_sets = {s.uuid for s in specs if not s.restricted}
+    open_sets = {s.uuid for s in specs if not (s.restricted or s.leadership_only)}
+    assert {s.schema for s in specs} >= {"gold", "restricted", "audit"}
     for code in COMMUNES:
         assert set(plan.rls[rls_name(code)].datasets) == open_sets
 
