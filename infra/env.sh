@@ -59,6 +59,7 @@ export ANTT_PG_URI_AIRFLOW="postgresql+psycopg2://airflow:${AIRFLOW_DB_PASSWORD:
 export ANTT_PG_URI_SUPERSET="postgresql+psycopg2://superset:${SUPERSET_DB_PASSWORD:-}@$PGHOST:$PGPORT/superset"
 # Trace audit (database antt_audit): Superset's trace macro may only INSERT, dashboards only SELECT
 export ANTT_AUDIT_WRITER_DSN="host=$PGHOST port=$PGPORT dbname=antt_audit user=audit_writer password=${AUDIT_WRITER_DB_PASSWORD:-}"
+export ANTT_AUDIT_READER_DSN="host=$PGHOST port=$PGPORT dbname=antt_audit user=audit_reader password=${AUDIT_READER_DB_PASSWORD:-}"
 
 # Airflow settings (all by environment; AIRFLOW_HOME holds only generated state)
 export AIRFLOW__CORE__EXECUTOR=LocalExecutor

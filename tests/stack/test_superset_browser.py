@@ -19,13 +19,21 @@ ASSETS = b.ROOT / "dashboards" / "assets"
 MART = "gold.mart_violations_commune_daily"
 
 
+def _load(kind: str) -> list[dict]:
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ASSETS / kind).rglob("*.yaml"))]
+
+
 def dashboards() -> list[dict]:
+    """The gold dashboards (every chart on a gold dataset): leadership, analysts and commune
+    police open them all. The trace and its audit are tested in test_superset_trace.py."""
+    schema_of = {d["uuid"]: d["schema"] for d in _load("datasets")}
+    dataset_of = {c["uuid"]: c["dataset_uuid"] for c in _load("charts")}
     out = []
-    for path in sorted((ASSETS / "dashboards").glob("*.yaml")):
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for d in _load("dashboards"):
         charts = [v for v in d["position"].values() if isinstance(v, dict) and v.get("type") == "CHART"]
-        out.append({"slug": d["slug"], "title": d["dashboard_title"], "charts": len(charts)})
-    assert out, f"no dashboard YAML under {ASSETS / 'dashboards'}"
+        if {schema_of[dataset_of[c["meta"]["uuid"]]] for c in charts} == {"gold"}:
+            out.append({"slug": d["slug"], "title": d["dashboard_title"], "charts": len(charts)})
+    assert out, f"no gold dashboard YAML under {ASSETS / 'dashboards'}"
     return out
 
 
