@@ -64,7 +64,7 @@ def test_every_dashboard_draws_for_each_role(chromium, demo_users, commune_users
             view = b.open_dashboard(page, SUPERSET_URL, dash["slug"], f"{user['username']}-{dash['slug']}")
             charts = view.charts
             assert len(charts) == dash["charts"], f"{dash['slug']}: {charts}"
-            errors = [(c.title, c.error) for c in charts if c.error]
+            errors = [(c.title, c.error[:300]) for c in charts if c.error]
             assert not errors, f"{user['username']} on {dash['slug']}: {errors}"
             assert all(c.drawn for c in charts), [c.title for c in charts if not c.drawn]
             assert page.locator("[data-test='editable-title-input']").first.input_value() == dash["title"]
