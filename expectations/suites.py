@@ -358,7 +358,7 @@ GENERATED_SUITES: tuple[TableSuite, ...] = (
           sets={"health_status": HEALTH_STATUSES}, ranges=_non_negative("reads")),
     _gold(G + "mart_traffic_hotspots", key=("camera_id", "iso_weekday", "hour_of_day"), source=CAMERA_SRC,
           not_null=("camera_id", "violations"), ranges={"iso_weekday": (1, 7), "hour_of_day": (0, 23)}),
-    _gold(G + "mart_vehicle_watchlist_trace", key=("record_id", "sighting_seq"), source=CAMERA_SRC,
+    _gold("restricted.mart_vehicle_watchlist_trace", key=("record_id", "sighting_seq"), source=CAMERA_SRC,
           not_null=("record_id", "vehicle_plate", "event_id", "event_time", "camera_id")),
     _gold(G + "fct_crime_reports", key=("record_id",), source=CASES_SRC, date_column="received_date",
           not_null=("record_id", "received_at", "status", "commune_code", "category_code"),

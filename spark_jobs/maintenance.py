@@ -22,7 +22,7 @@ from pyspark.sql import SparkSession
 
 from spark_jobs.common import fmt, log
 
-SCHEMAS = ("bronze", "silver", "quarantine", "gold")
+SCHEMAS = ("bronze", "silver", "quarantine", "gold", "restricted")
 MIN_RETAIN_HOURS = 168
 # Filter columns, in order of preference; a table is Z-ordered on those it has that are not
 # partition columns (Delta does not Z-order on a partition column).

@@ -93,4 +93,4 @@ def test_a_wrong_password_stays_on_the_login_page(chromium, demo_users):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     with pytest.raises(PlaywrightTimeout):
-        b.log_in(chromium, SUPERSET_URL, "lanhdao", demo_users["lanhdao"]["password"] + "x")
+        b.log_in(chromium, SUPERSET_URL, "lanhdao", demo_users["lanhdao"]["password"] + "x", timeout_ms=10_000)

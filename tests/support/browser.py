@@ -52,7 +52,7 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
 
 
-def log_in(browser, base_url: str, username: str, password: str):
+def log_in(browser, base_url: str, username: str, password: str, timeout_ms: int = 60_000):
     """A new browser context logged in through Superset's login form; returns its page."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="vi-VN",
                                   timezone_id="Asia/Ho_Chi_Minh")
@@ -61,7 +61,7 @@ def log_in(browser, base_url: str, username: str, password: str):
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
+    page.wait_for_url(lambda url: "/login" not in url, timeout=timeout_ms)
     return page
 
 
