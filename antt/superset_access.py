@@ -76,6 +76,7 @@ class DatasetSpec:
     table_name: str
     columns: tuple[str, ...]
     path: str = ""
+    virtual: bool = False
 
     @property
     def restricted(self) -> bool:
@@ -121,7 +122,7 @@ def load_dataset_specs(assets_dir: Path = ASSETS_DIR) -> list[DatasetSpec]:
                 uuid=str(config["uuid"]), schema=str(config["schema"]),
                 table_name=str(config["table_name"]),
                 columns=tuple(c["column_name"] for c in config.get("columns") or []),
-                path=_shown(path)))
+                path=_shown(path), virtual=bool(config.get("sql"))))
         except (KeyError, TypeError) as ex:
             raise AccessError(f"{path}: not a Superset dataset export (missing {ex})") from ex
     if not specs:
@@ -131,6 +132,31 @@ def load_dataset_specs(assets_dir: Path = ASSETS_DIR) -> list[DatasetSpec]:
 
 def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if ROOT in path.parents else str(path)
+
+
+@dataclass(frozen=True)
+class DashboardSpec:
+    slug: str
+    title: str
+    charts: int
+    schemas: frozenset[str]     # the schemas of the datasets its charts read
+
+
+def load_dashboard_specs(assets_dir: Path = ASSETS_DIR) -> list[DashboardSpec]:
+    """The dashboards of the bundle with the schemas they read ({"gold"}: every role with
+    gold access opens it; the trace and its audit read "restricted" / "audit")."""
+    def load(kind: str) -> list[dict]:
+        return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((assets_dir / kind).rglob("*.yaml"))]
+
+    schema_of = {d["uuid"]: d["schema"] for d in load("datasets")}
+    dataset_of = {c["uuid"]: c["dataset_uuid"] for c in load("charts")}
+    out = []
+    for d in load("dashboards"):
+        charts = [v["meta"]["uuid"] for v in d["position"].values()
+                  if isinstance(v, dict) and v.get("type") == "CHART"]
+        out.append(DashboardSpec(d["slug"], d["dashboard_title"], len(charts),
+                                 frozenset(schema_of[dataset_of[c]] for c in charts)))
+    return out
 
 
 def plan_access(communes: dict[str, str], datasets: Iterable[DatasetSpec]) -> AccessPlan:

@@ -20,6 +20,9 @@ if [ ! -f "$ANTT_VAR_DIR/secrets.env" ]; then
     echo "SUPERSET_ADMIN_PASSWORD=$(openssl rand -base64 18 | tr -d '/+=' | cut -c1-20)"
   } > "$ANTT_VAR_DIR/secrets.env")
 fi
+# the import wants the audit database's password; the bench never queries the audit
+grep -q '^AUDIT_READER_DB_PASSWORD=' "$ANTT_VAR_DIR/secrets.env" \
+  || echo "AUDIT_READER_DB_PASSWORD=$(openssl rand -hex 16)" >> "$ANTT_VAR_DIR/secrets.env"
 # shellcheck source=infra/env.sh
 source infra/env.sh
 mkdir -p "$ANTT_LOG_DIR" "$ANTT_RUN_DIR"

@@ -27,11 +27,14 @@ def percentile(values: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-def dashboard_charts(client: SupersetClient) -> dict[str, list[tuple[str, dict]]]:
-    """{dashboard title: [(chart name, saved query context), ...]} for every dashboard."""
+def dashboard_charts(client: SupersetClient, slugs: set[str] | None = None) -> dict[str, list[tuple[str, dict]]]:
+    """{dashboard title: [(chart name, saved query context), ...]} for every dashboard (or
+    those with these slugs)."""
     out: dict[str, list[tuple[str, dict]]] = {}
     listing = client.get_json("/api/v1/dashboard/", params={"q": "(page_size:100)"})["result"]
     for d in sorted(listing, key=lambda d: d["dashboard_title"]):
+        if slugs is not None and d.get("slug") not in slugs:
+            continue
         charts = client.get_json(f"/api/v1/dashboard/{d['id']}/charts")["result"]
         contexts = []
         for c in sorted(charts, key=lambda c: c["slice_name"]):
@@ -56,10 +59,10 @@ def timed_chart_data(client: SupersetClient, name: str, context: dict) -> float:
     return seconds
 
 
-def measure(client: SupersetClient, repeats: int = 20) -> dict[str, dict]:
+def measure(client: SupersetClient, repeats: int = 20, slugs: set[str] | None = None) -> dict[str, dict]:
     """Per dashboard: charts, requests, p50 and p95 seconds of its chart-data requests."""
     result = {}
-    for title, charts in dashboard_charts(client).items():
+    for title, charts in dashboard_charts(client, slugs).items():
         for name, ctx in charts:               # warm-up: plans, connections, JIT
             timed_chart_data(client, name, ctx)
         times = [timed_chart_data(client, name, ctx) for _ in range(repeats) for name, ctx in charts]

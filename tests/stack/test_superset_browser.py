@@ -7,33 +7,23 @@ page shows no other commune. Screenshots: test-artifacts/screenshots/<user>-<slu
 from __future__ import annotations
 
 import pytest
-import yaml
 from pyspark.sql import functions as F
 
+from antt.superset_access import load_dashboard_specs
 from tests.stack.conftest import SUPERSET_URL
 from tests.support import browser as b
 
 pytestmark = pytest.mark.stack
 
-ASSETS = b.ROOT / "dashboards" / "assets"
 MART = "gold.mart_violations_commune_daily"
-
-
-def _load(kind: str) -> list[dict]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ASSETS / kind).rglob("*.yaml"))]
 
 
 def dashboards() -> list[dict]:
     """The gold dashboards (every chart on a gold dataset): leadership, analysts and commune
     police open them all. The trace and its audit are tested in test_superset_trace.py."""
-    schema_of = {d["uuid"]: d["schema"] for d in _load("datasets")}
-    dataset_of = {c["uuid"]: c["dataset_uuid"] for c in _load("charts")}
-    out = []
-    for d in _load("dashboards"):
-        charts = [v for v in d["position"].values() if isinstance(v, dict) and v.get("type") == "CHART"]
-        if {schema_of[dataset_of[c["meta"]["uuid"]]] for c in charts} == {"gold"}:
-            out.append({"slug": d["slug"], "title": d["dashboard_title"], "charts": len(charts)})
-    assert out, f"no gold dashboard YAML under {ASSETS / 'dashboards'}"
+    out = [{"slug": d.slug, "title": d.title, "charts": d.charts}
+           for d in load_dashboard_specs() if d.schemas == {"gold"}]
+    assert len(out) >= 5, f"gold dashboards in dashboards/assets: {out}"
     return out
 
 

@@ -76,3 +76,13 @@ def test_every_shipped_dataset_is_under_row_level_security():
 ])
 def test_schema_of_permission_names(view, schema):
     assert schema_of_perm(view) == schema
+
+
+def test_dashboards_by_the_schemas_they_read():
+    from antt.superset_access import load_dashboard_specs
+
+    by_slug = {d.slug: d for d in load_dashboard_specs()}
+    assert by_slug["truy-vet-phuong-tien"].schemas == {"restricted"}
+    assert by_slug["nhat-ky-truy-vet"].schemas == {"audit"}
+    gold = {s for s, d in by_slug.items() if d.schemas == {"gold"}}
+    assert gold == {"tong-quan-antt", "vi-pham-giao-thong", "tin-bao-vu-an", "cu-tru", "suc-khoe-camera"}
