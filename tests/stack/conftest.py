@@ -137,3 +137,16 @@ def superset_as(user: dict):
     from antt import superset_api
 
     return superset_api.login(SUPERSET_URL, user["username"], user["password"])
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium under Playwright (tests/support/browser.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support import browser
+
+    with sync_playwright() as p:
+        chromium = browser.launch(p)
+        yield chromium
+        chromium.close()

@@ -27,16 +27,6 @@ def dashboards() -> list[dict]:
     return out
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = b.launch(p)
-        yield browser
-        browser.close()
-
-
 def total(spark, commune=None) -> int:
     df = spark.table(MART)
     if commune:

@@ -54,16 +54,6 @@ def unique_reason(label: str) -> str:
     return f"Kiểm thử {label} {uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = b.launch(p)
-        yield browser
-        browser.close()
-
-
 def test_a_trace_needs_a_reason_and_a_case_and_is_audited(chromium, demo_users, watched):
     user = demo_users["truyvet"]
     page = b.log_in(chromium, SUPERSET_URL, user["username"], user["password"])
