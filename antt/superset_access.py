@@ -250,6 +250,10 @@ class AccessSync:
         if missing:
             raise AccessError(f"datasets {missing} are not in Superset; import dashboards/ first "
                               "(make dashboards)")
+        # Superset creates a schema's schema_access permission when it lists the database's
+        # schemas (on import, or here). On a fresh stack gold did not exist at import time.
+        for db_id in sorted({int(d["database"]["id"]) for d in datasets.values()}):
+            self.c.request("POST", f"/api/v1/database/{db_id}/sync_permissions/", expected=(200, 202))
         pvms = self.permission_views()
         roles = self.roles()
 

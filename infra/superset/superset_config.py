@@ -135,6 +135,30 @@ JINJA_CONTEXT_ADDONS = {"truy_vet": _truy_vet}
 
 
 # --------------------------------------------------------------------------
+# Welcome page: Superset's own is English and empty for a dashboard reader. City
+# leadership and commune police land on "Tổng quan ANTT" after login (and from the logo);
+# analysts, tracers and admins keep Superset's page (SQL Lab, their own dashboard).
+# --------------------------------------------------------------------------
+WELCOME_DASHBOARD_SLUG = "tong-quan-antt"
+
+
+def FLASK_APP_MUTATOR(app) -> None:  # noqa: N802 (Superset's name)
+    from flask import redirect, request
+    from flask_login import current_user
+
+    from antt.superset_access import COMMUNE_ROLE_PREFIX, ROLE_LEADERSHIP
+
+    @app.before_request
+    def _vietnamese_welcome():
+        if request.path.rstrip("/") != "/superset/welcome" or not current_user.is_authenticated:
+            return None
+        roles = {r.name for r in getattr(current_user, "roles", None) or []}
+        if ROLE_LEADERSHIP in roles or any(r.startswith(COMMUNE_ROLE_PREFIX) for r in roles):
+            return redirect(f"/superset/dashboard/{WELCOME_DASHBOARD_SLUG}/")
+        return None
+
+
+# --------------------------------------------------------------------------
 # Caching: no Redis locally. A file cache under SUPERSET_HOME is shared by all
 # gunicorn workers; without SUPERSET_HOME fall back to an in-process cache.
 # --------------------------------------------------------------------------

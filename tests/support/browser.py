@@ -96,9 +96,15 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
     return DashboardView([ChartState(**s) for s in page.evaluate(_CHART_STATES)], rows)
 
 
-def vietnamese_int(text: str) -> int:
-    """'1.234' (Vietnamese thousands separator) → 1234; the first number in the text."""
+_NO_DATA = ("No data", "No results", "Không có dữ liệu")
+
+
+def vietnamese_int(text: str, default: int | None = None) -> int:
+    """'1.234' (Vietnamese thousands separator) → 1234; the first number in the text.
+    A chart that says it has no data gives `default` (when one is given)."""
     m = re.search(r"\d{1,3}(?:\.\d{3})+|\d+", text)
     if not m:
+        if default is not None and any(s in text for s in _NO_DATA):
+            return default
         raise ValueError(f"no number in {text!r}")
     return int(m.group(0).replace(".", ""))
