@@ -252,7 +252,7 @@ class AccessSync:
                               "(make dashboards)")
         # Superset creates a schema's schema_access permission when it lists the database's
         # schemas (on import, or here). On a fresh stack gold did not exist at import time.
-        for db_id in sorted({int(d["database"]["id"]) for d in datasets.values()}):
+        for db_id in sorted({int(datasets[u]["database"]["id"]) for u in wanted}):
             self.c.request("POST", f"/api/v1/database/{db_id}/sync_permissions/", expected=(200, 202))
         pvms = self.permission_views()
         roles = self.roles()
@@ -443,8 +443,8 @@ def admin_client() -> SupersetClient:
     return login(url, "admin", password)
 
 
-def sync(log=print) -> SyncReport:
-    communes = read_communes()
+def sync(log=print, communes: dict[str, str] | None = None) -> SyncReport:
+    communes = communes if communes is not None else read_communes()
     plan = plan_access(communes, load_dataset_specs())
     log(f"superset access: {len(communes)} communes, {len(plan.roles)} roles, "
         f"{len(plan.rls)} row-level security rules")
@@ -467,10 +467,10 @@ def main(argv: list[str] | None = None) -> int:
     users.add_argument("--communes", help="two commune codes (default: the two with most cameras)")
     args = parser.parse_args(argv)
     try:
-        sync()
+        names = read_communes()
+        sync(communes=names)
         if args.command == "demo-users":
             codes = args.communes.split(",") if args.communes else busiest_communes(2)
-            names = read_communes()
             unknown = [c for c in codes if c not in names]
             if unknown:
                 raise AccessError(f"--communes: {unknown} not in gold.dim_commune")

@@ -7,10 +7,10 @@ page shows no other commune. Screenshots: test-artifacts/screenshots/<user>-<slu
 from __future__ import annotations
 
 import pytest
-from pyspark.sql import functions as F
 
 from antt.superset_access import load_dashboard_specs
 from tests.stack.conftest import SUPERSET_URL
+from tests.stack.test_superset_access import mart_total
 from tests.support import browser as b
 
 pytestmark = pytest.mark.stack
@@ -64,13 +64,6 @@ def dashboards() -> list[dict]:
     return out
 
 
-def total(spark, commune=None) -> int:
-    df = spark.table(MART)
-    if commune:
-        df = df.where(F.col("commune_code") == commune)
-    return int(df.agg(F.coalesce(F.sum("violations"), F.lit(0))).first()[0])
-
-
 @pytest.mark.parametrize("username", ["lanhdao", "phantich", "commune-0", "commune-1"])
 def test_every_dashboard_draws_for_each_role(chromium, demo_users, commune_users, spark, username):
     user = (commune_users[int(username[-1])] if username.startswith("commune")
@@ -105,7 +98,7 @@ def test_every_dashboard_draws_for_each_role(chromium, demo_users, commune_users
                 seen_names = {r["commune_name"] for r in view.rows if r.get("commune_name")}
                 assert seen_codes <= {code} and seen_names <= {names[code]}, \
                     f"{user['username']} on {dash['slug']} received {seen_codes | seen_names}"
-                if dash["slug"] == "vi-pham-giao-thong" and total(spark, code):
+                if dash["slug"] == "vi-pham-giao-thong" and mart_total(spark, code):
                     assert names[code] in seen_names
             elif dash["slug"] == "vi-pham-giao-thong":
                 assert len({r["commune_name"] for r in view.rows if r.get("commune_name")}) > 1
