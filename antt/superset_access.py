@@ -11,7 +11,8 @@ makes Superset match (its REST API, as admin):
   ANTT Lãnh đạo thành phố           every gold dataset + the trace audit          none
                                     (dashboards, no SQL Lab)
   ANTT Công an xã <code> (×126)     every gold dataset                            commune_code = '<code>'
-  ANTT Phân tích viên               SQL Lab on schema gold only (+ its datasets)  none
+  ANTT Phân tích viên               SQL Lab on schema gold only (+ its datasets;  none
+                                    saves its own datasets from SQL Lab)
   ANTT Truy vết phương tiện         the datasets of schema `restricted`           none
 
 Users get Superset's built-in Gamma role (the read-only interface) beside one of these;
@@ -53,6 +54,9 @@ RESTRICTED_SCHEMAS = frozenset({"restricted"})     # the vehicle-tracing role on
 LEADERSHIP_ONLY_SCHEMAS = frozenset({"audit"})    # the trace audit: city leadership reviews it
 BUILTIN_BASE_ROLE = "Gamma"
 BUILTIN_SQL_LAB_ROLE = "sql_lab"
+# SQL Lab's "Save dataset" and a chart on it: an analyst saves their own virtual datasets
+# (Superset lets them edit only what they own, and checks the tables in the SQL).
+ANALYST_PERMISSIONS = (("can_write", "Dataset"),)
 COMMUNE_CODE = re.compile(r"^[0-9]{5}$")
 
 
@@ -96,6 +100,7 @@ class RolePlan:
     name: str
     datasets: tuple[str, ...] = ()          # dataset UUIDs (datasource_access)
     schemas: tuple[str, ...] = ()           # schema_access (SQL Lab)
+    permissions: tuple[tuple[str, str], ...] = ()   # (permission, view menu), e.g. can_write on Dataset
 
 
 @dataclass
@@ -178,7 +183,8 @@ def plan_access(communes: dict[str, str], datasets: Iterable[DatasetSpec]) -> Ac
     audit = tuple(d.uuid for d in datasets if d.leadership_only)
     plan = AccessPlan()
     plan.roles[ROLE_LEADERSHIP] = RolePlan(ROLE_LEADERSHIP, datasets=gold + audit)
-    plan.roles[ROLE_ANALYST] = RolePlan(ROLE_ANALYST, datasets=gold, schemas=(ANALYST_SCHEMA,))
+    plan.roles[ROLE_ANALYST] = RolePlan(ROLE_ANALYST, datasets=gold, schemas=(ANALYST_SCHEMA,),
+                                        permissions=ANALYST_PERMISSIONS)
     plan.roles[ROLE_TRACE] = RolePlan(ROLE_TRACE, datasets=restricted)
     for code in sorted(communes):
         role = commune_role(code)
@@ -274,6 +280,10 @@ class AccessSync:
                 if not found:
                     raise AccessError(f"Superset has no schema_access permission for schema {schema}")
                 ids |= found
+            for key in rp.permissions:
+                if key not in pvms:
+                    raise AccessError(f"Superset has no permission {key[0]} on {key[1]}; re-run `superset init`")
+                ids.add(pvms[key])
             current = {int(p["id"]) for p in
                        self.c.get_json(f"/api/v1/security/roles/{roles[name]}/permissions/")["result"]}
             if current != ids:

@@ -7,6 +7,7 @@ tables through Spark, never from Superset.
 """
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -127,35 +128,88 @@ def test_nobody_writes_through_superset_not_even_admin():
         sql_lab(admin(), "DELETE FROM gold.dim_commune WHERE 1 = 1")
 
 
-def test_a_chart_saved_from_a_sql_lab_query_keeps_row_level_security(commune_users, spark):
-    """A virtual dataset saved from SQL Lab over the mart, shared with a commune role: the
-    commune still sees only its own rows (Superset applies the physical table's RLS inside)."""
-    boss = admin()
-    boss.csrf()
-    user = commune_users[0]
-    code = user["commune_code"]
-    created = boss.post_json("/api/v1/dataset/", {
-        "database": gold_database_id(boss), "schema": "gold",
-        "table_name": "sqllab_vi_pham_tu_truy_van",
-        "sql": f"SELECT commune_code, violations FROM {MART}",
-    }, expected=(201,))
+def save_chart(client, dataset: int, name: str) -> int:
+    """A table chart of SUM(violations) per commune on a dataset, saved with its query
+    context (what Explore's Save does), so GET /api/v1/chart/<id>/data/ replays it."""
+    query = {"columns": ["commune_code"],
+             "metrics": [{"expressionType": "SQL", "sqlExpression": "SUM(violations)", "label": "n"}],
+             "filters": [], "row_limit": 1000}
+    form_data = {"datasource": f"{dataset}__table", "viz_type": "table", "groupby": ["commune_code"],
+                 "metrics": query["metrics"], "row_limit": 1000}
+    context = {"datasource": {"id": dataset, "type": "table"}, "force": True, "queries": [query],
+               "form_data": form_data, "result_format": "json", "result_type": "full"}
+    client.csrf()
+    created = client.post_json("/api/v1/chart/", {
+        "slice_name": name, "viz_type": "table", "datasource_id": dataset, "datasource_type": "table",
+        "params": json.dumps(form_data), "query_context": json.dumps(context)}, expected=(201,))
+    return int(created["id"])
+
+
+def saved_chart_rows(client, chart: int) -> list[dict]:
+    return client.get_json(f"/api/v1/chart/{chart}/data/?force=true")["result"][0]["data"]
+
+
+def test_a_chart_saved_from_a_sql_lab_query_keeps_row_level_security(demo_users, commune_users, spark):
+    """The analyst's path: a query in SQL Lab, "Save dataset", a chart on it; shared with a
+    commune role, the commune still sees only its own rows (Superset applies the physical
+    table's RLS inside the virtual dataset's SQL)."""
+    analyst = superset_as(demo_users["phantich"])
+    sql = f"SELECT commune_code, violations FROM {MART}"
+    assert sql_lab(analyst, sql)["data"], "the analyst's query returns rows"
+    analyst.csrf()
+    created = analyst.post_json("/api/v1/dataset/", {
+        "database": gold_database_id(analyst), "schema": "gold",
+        "table_name": "sqllab_vi_pham_tu_truy_van", "sql": sql}, expected=(201,))
     vid = int(created["id"])
+    boss = admin()
+    chart = None
     try:
-        perms = access.AccessSync(boss).permission_views()
-        ds = boss.get_json(f"/api/v1/dataset/{vid}")["result"]
-        key = ("datasource_access", f"[{ds['database']['database_name']}].[{ds['table_name']}](id:{vid})")
-        roles = access.AccessSync(boss).roles()
-        role_id = roles[access.commune_role(code)]
+        chart = save_chart(analyst, vid, "Vi phạm theo xã (từ SQL Lab)")
+        whole = saved_chart_rows(analyst, chart)
+        assert sum(r["n"] for r in whole) == mart_total(spark) > 0
+        assert len({r["commune_code"] for r in whole}) > 1
+
+        # an admin shares the analyst's dataset with one commune's role
+        user = commune_users[0]
+        code = user["commune_code"]
+        boss.csrf()
+        sync = access.AccessSync(boss)
+        perms = sync.permission_views()
+        key = sync.dataset_perm(boss.get_json(f"/api/v1/dataset/{vid}")["result"])
+        role_id = sync.roles()[access.commune_role(code)]
         current = [p["id"] for p in boss.get_json(f"/api/v1/security/roles/{role_id}/permissions/")["result"]]
         boss.post_json(f"/api/v1/security/roles/{role_id}/permissions",
                        {"permission_view_menu_ids": current + [perms[key]]})
-        rows = grouped_rows(superset_as(user), vid)
-        assert rows, "the commune role should reach the shared virtual dataset"
+        commune = superset_as(user)
+        rows = saved_chart_rows(commune, chart)
+        assert rows, "the commune role should reach the shared chart"
         assert {r["commune_code"] for r in rows} == {code}
         assert sum(r["n"] for r in rows) == mart_total(spark, code)
+        # the same dataset through the chart-data API, asking for the other commune: nothing
+        other = commune_users[1]["commune_code"]
+        assert grouped_rows(commune, vid, [{"col": "commune_code", "op": "IN", "val": [other]}]) == []
     finally:
+        if chart is not None:
+            boss.request("DELETE", f"/api/v1/chart/{chart}")
         boss.request("DELETE", f"/api/v1/dataset/{vid}")
         access.sync()   # the role's permissions back to exactly the plan
+
+
+def test_the_analyst_cannot_save_a_dataset_over_raw_data_or_change_ours(demo_users):
+    analyst = superset_as(demo_users["phantich"])
+    analyst.csrf()
+    with pytest.raises(SupersetError, match="bronze.camera_events") as refused:
+        analyst.post_json("/api/v1/dataset/", {
+            "database": gold_database_id(analyst), "schema": "gold",
+            "table_name": "sqllab_tho", "sql": "SELECT commune_code FROM bronze.camera_events"},
+            expected=(201,))
+    assert refused.value.status == 422
+    # the dashboards' datasets belong to admin: the analyst may not rewrite their SQL
+    mart = dataset_id(analyst, "mart_violations_commune_daily")
+    with pytest.raises(SupersetError) as refused:
+        analyst.request("PUT", f"/api/v1/dataset/{mart}",
+                        json={"sql": "SELECT * FROM bronze.camera_events"})
+    assert refused.value.status == 403
 
 
 def test_access_follows_the_unit_dimension(commune_users):

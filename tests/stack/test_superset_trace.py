@@ -165,3 +165,36 @@ def test_the_audit_is_append_only():
         with pytest.raises(psycopg2.errors.InsufficientPrivilege):
             cur.execute("INSERT INTO audit.trace_lookups (username, vehicle_plate, reason, case_reference, "
                         "source) VALUES ('x', 'x', 'x', 'x', 'x')")
+
+
+def test_the_audit_survives_a_restart_of_superset_and_postgresql(demo_users, watched):
+    """Last in the module: restarts PostgreSQL and Superset (the services Airflow keeps using
+    reconnect), then leadership still reads the lookup made before, in PostgreSQL and on
+    the audit dashboard's chart."""
+    import subprocess
+    from pathlib import Path
+
+    from antt.superset_api import wait_healthy
+
+    root = os.environ.get("ANTT_ROOT") or Path(__file__).resolve().parents[2]
+
+    client = superset_as(demo_users["truyvet"])
+    reason = unique_reason("khởi động lại")
+    client.chart_data(trace_query(client, {"bien_so": watched["plate"], "ly_do": reason,
+                                           "so_ho_so": watched["record_id"]}))
+    before = audit_rows(reason)
+    assert before == [("truyvet", watched["plate"], reason, watched["record_id"])]
+
+    done = subprocess.run(["bash", "infra/services.sh", "restart", "postgres", "superset"], cwd=root,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"restart failed:\n{done.stdout}\n{done.stderr}"
+    assert "postgres  stopped" in done.stdout and "superset  stopped" in done.stdout
+    wait_healthy(SUPERSET_URL)
+
+    assert audit_rows(reason) == before
+    leadership = superset_as(demo_users["lanhdao"])
+    context = leadership.saved_query_context(AUDIT_CHART)
+    context["force"] = True
+    rows = leadership.chart_data(context)["result"][0]["data"]
+    assert [(r["username"], r["vehicle_plate"], r["case_reference"]) for r in rows
+            if r.get("reason") == reason] == [("truyvet", watched["plate"], watched["record_id"])]
