@@ -29,6 +29,8 @@ export PGDATA="$ANTT_VAR_DIR/pg/data"
 export SPARK_HOME="$PIPELINE_VENV/lib/python3.11/site-packages/pyspark"
 export SPARK_THRIFT_HOST="${SPARK_THRIFT_HOST:-127.0.0.1}"
 export SPARK_THRIFT_PORT="${SPARK_THRIFT_PORT:-10000}"
+# the only Thrift user that may write (dbt); everyone else reads (infra/spark/guard/)
+export SPARK_THRIFT_WRITERS="${SPARK_THRIFT_WRITERS:-dbt}"
 export SPARK_CONNECT_PORT="${SPARK_CONNECT_PORT:-15002}"
 export SPARK_UI_PORT="${SPARK_UI_PORT:-4040}"
 export SPARK_DRIVER_MEMORY="${SPARK_DRIVER_MEMORY:-4g}"

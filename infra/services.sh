@@ -91,18 +91,24 @@ start_spark() {
   [ -f "$SPARK_HOME/jars/spark-hive-thriftserver_2.13-4.0.1.jar" ] || ls "$SPARK_HOME"/jars/spark-hive-thriftserver_*.jar >/dev/null 2>&1 \
     || fail spark "pyspark with the Thrift server not found in $SPARK_HOME: run 'make setup'"
   ls "$ANTT_JARS_DIR"/*.jar >/dev/null 2>&1 || fail spark "no Delta jars in $ANTT_JARS_DIR: run 'make setup'"
+  local guard="$ANTT_JARS_DIR/guard/antt-thrift-guard.jar"
+  [ -f "$guard" ] || fail spark "no $guard: run 'make setup'"
   mkdir -p "$ANTT_VAR_DIR/spark" "$ANTT_WAREHOUSE_DIR"
   : > "$ANTT_LOG_DIR/spark.log"
   # One application: HiveThriftServer2 (JDBC/ODBC for dbt, Superset, analysts) with the
   # Spark Connect plugin (pipeline jobs). Delta jars go on the driver class path so the
-  # Thrift sessions' class loader finds the delta data source too.
+  # Thrift sessions' class loader finds the delta data source too. The write guard
+  # (infra/spark/guard/) lets only $SPARK_THRIFT_WRITERS write through the Thrift server:
+  # Superset, analysts and anyone else connecting there read only.
   (cd "$ANTT_VAR_DIR/spark" && spawn spark "$ANTT_LOG_DIR/spark.log" \
     "$SPARK_HOME/bin/spark-submit" \
       --class org.apache.spark.sql.hive.thriftserver.HiveThriftServer2 \
       --name antt-sql --master "$SPARK_MASTER" --driver-memory "$SPARK_DRIVER_MEMORY" \
       --properties-file "$ANTT_ROOT/infra/spark/spark-defaults.conf" \
-      --conf "spark.driver.extraClassPath=$ANTT_JARS_DIR/*" \
+      --conf "spark.driver.extraClassPath=$ANTT_JARS_DIR/*:$guard" \
       --conf "spark.executor.extraClassPath=$ANTT_JARS_DIR/*" \
+      --conf "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension,antt.spark.ThriftWriteGuard" \
+      --conf "spark.antt.thrift.writers=$SPARK_THRIFT_WRITERS" \
       --conf "spark.sql.warehouse.dir=$ANTT_WAREHOUSE_DIR" \
       --conf "spark.connect.grpc.binding.port=$SPARK_CONNECT_PORT" \
       --conf "spark.ui.port=$SPARK_UI_PORT" \

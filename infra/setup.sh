@@ -8,7 +8,8 @@ step() { printf '\n==> %s\n' "$*"; }
 need_apt=()
 
 step "system packages (apt)"
-command -v java >/dev/null && java -version 2>&1 | grep -q 'version "17' || need_apt+=(openjdk-17-jdk-headless)
+# a JDK, not only a JRE: setup compiles the Thrift server's write guard (infra/spark/guard/)
+command -v javac >/dev/null && javac -version 2>&1 | grep -q ' 17' || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need_apt+=(maven)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v python3 >/dev/null || need_apt+=(python3 python3-venv)
@@ -23,7 +24,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
 else
-  echo "all present (java 17, maven, postgresql, python3)"
+  echo "all present (jdk 17, maven, postgresql, python3, chromium)"
 fi
 
 # Virtualenvs: install from the lock file; a stamp records which lock is installed.
@@ -60,6 +61,19 @@ else
       -DoutputDirectory="$ANTT_ROOT/.jars" -DexcludeTransitive=true
   echo "$pom_stamp" > .jars/.antt-pom
   ls .jars/*.jar | xargs -n1 basename
+fi
+
+step "Thrift write guard (javac → .jars/guard/)"
+guard_src=infra/spark/guard/antt/spark/ThriftWriteGuard.java
+guard_stamp="$(sha256sum "$guard_src" | cut -c1-16)"
+if [ -f .jars/guard/.antt-src ] && [ "$(cat .jars/guard/.antt-src)" = "$guard_stamp" ]; then
+  echo "guard up to date: .jars/guard/antt-thrift-guard.jar"
+else
+  rm -rf .jars/guard && mkdir -p .jars/guard/classes
+  javac -nowarn --release 17 -cp "$SPARK_HOME/jars/*" -d .jars/guard/classes "$guard_src"
+  jar cf .jars/guard/antt-thrift-guard.jar -C .jars/guard/classes antt
+  echo "$guard_stamp" > .jars/guard/.antt-src
+  echo "built .jars/guard/antt-thrift-guard.jar"
 fi
 
 step "generated secrets ($ANTT_SECRETS_FILE)"

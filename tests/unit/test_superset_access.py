@@ -33,6 +33,12 @@ def test_restricted_datasets_only_for_the_trace_role():
     assert plan.roles[ROLE_LEADERSHIP].datasets == ("u-mart",)
 
 
+def test_only_analysts_may_save_datasets():
+    plan = plan_access(COMMUNES, [MART, TRACE, AUDIT])
+    savers = {name for name, role in plan.roles.items() if ("can_write", "Dataset") in role.permissions}
+    assert savers == {ROLE_ANALYST}
+
+
 def test_the_trace_audit_only_for_city_leadership():
     plan = plan_access(COMMUNES, [MART, TRACE, AUDIT])
     holders = {name for name, role in plan.roles.items() if "u-audit" in role.datasets}
