@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ENV   := source infra/env.sh &&
 PY    := .venv/pipeline/bin/python
 
-.PHONY: help setup up down status demo test test-unit bench counts quarantine maintain sql dashboards access dq-docs reset dbt-docs
+.PHONY: help setup up down status demo test test-cluster test-unit bench counts quarantine maintain sql dashboards access dq-docs reset dbt-docs
 
 help:           ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/' | expand -t16
@@ -24,10 +24,13 @@ demo: up        ## the main job: generate camera days + >400 days of cases/regis
 	$(ENV) $(PY) -m antt.demo $(DEMO_ARGS)
 
 test: up        ## the test suite CI runs: unit, DAG integrity, dbt build, end to end (brings the stack up)
-	$(ENV) $(PY) -m pytest tests $(PYTEST_ARGS)
+	$(ENV) $(PY) -m pytest tests/dags tests/stack tests/unit $(PYTEST_ARGS)
+
+test-cluster: setup ## slow tier (≈ 40 min): one day through the local and the cluster profile, same gold figures (stop the stack first)
+	$(ENV) $(PY) -m pytest tests/cluster -s $(PYTEST_ARGS)
 
 test-unit: setup ## fast tests that need no running service
-	$(ENV) $(PY) -m pytest tests -m "not stack" $(PYTEST_ARGS)
+	$(ENV) $(PY) -m pytest tests -m "not stack and not cluster" $(PYTEST_ARGS)
 
 bench: setup    ## benchmark, slow (ingest ≈ 30 min at 20 M reads, incremental + dashboards parts ≈ 30 min): own Spark and Superset under var/bench; BENCH_ARGS="--parts ingest --rows N"
 	bash infra/bench.sh $(BENCH_ARGS)

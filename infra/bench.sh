@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ANTT_VAR_DIR="${ANTT_BENCH_DIR:-var/bench}"
+# the cluster profile (the scaling part): its own state too, its own object store and workers
+export ANTT_CLUSTER_VAR_DIR="${ANTT_BENCH_CLUSTER_DIR:-var/bench-cluster}"
 export SPARK_THRIFT_PORT="${BENCH_THRIFT_PORT:-10100}"
 export SPARK_CONNECT_PORT="${BENCH_CONNECT_PORT:-15102}"
 export SPARK_UI_PORT="${BENCH_UI_PORT:-4140}"
@@ -23,9 +25,21 @@ fi
 # the import wants the audit database's password; the bench never queries the audit
 grep -q '^AUDIT_READER_DB_PASSWORD=' "$ANTT_VAR_DIR/secrets.env" \
   || echo "AUDIT_READER_DB_PASSWORD=$(openssl rand -hex 16)" >> "$ANTT_VAR_DIR/secrets.env"
+if [ "${ANTT_PROFILE:-local}" = cluster ]; then
+  mkdir -p "$ANTT_CLUSTER_VAR_DIR" && (umask 077; touch "$ANTT_CLUSTER_VAR_DIR/secrets.env")
+  grep -q '^ANTT_S3_ACCESS_KEY=' "$ANTT_CLUSTER_VAR_DIR/secrets.env" \
+    || echo "ANTT_S3_ACCESS_KEY=bench$(openssl rand -hex 8)" >> "$ANTT_CLUSTER_VAR_DIR/secrets.env"
+  grep -q '^ANTT_S3_SECRET_KEY=' "$ANTT_CLUSTER_VAR_DIR/secrets.env" \
+    || echo "ANTT_S3_SECRET_KEY=$(openssl rand -hex 24)" >> "$ANTT_CLUSTER_VAR_DIR/secrets.env"
+fi
 # shellcheck source=infra/env.sh
 source infra/env.sh
 mkdir -p "$ANTT_LOG_DIR" "$ANTT_RUN_DIR"
-trap 'bash infra/services.sh stop superset spark >/dev/null' EXIT
-bash infra/services.sh start spark
+if [ "$ANTT_PROFILE" = cluster ]; then
+  trap 'bash infra/services.sh stop superset spark cluster s3 >/dev/null' EXIT
+  bash infra/services.sh start s3 cluster spark
+else
+  trap 'bash infra/services.sh stop superset spark >/dev/null' EXIT
+  bash infra/services.sh start spark
+fi
 "$PIPELINE_VENV/bin/python" -m antt.bench "$@"

@@ -9,10 +9,28 @@ if [ -f "$ANTT_ROOT/.env" ]; then . "$ANTT_ROOT/.env"; fi
 set +a
 
 export ANTT_TARGET="${ANTT_TARGET:-local}"
-_abs() { case "$1" in /*) echo "$1";; *) echo "$ANTT_ROOT/${1#./}";; esac; }
-export ANTT_VAR_DIR="$(_abs "${ANTT_VAR_DIR:-var}")"
+# Profile: `local` (Spark local[2], Delta on this disk) or `cluster` (a Spark standalone
+# master and workers on loopback, Delta on S3-compatible object storage through s3a). The
+# same DAGs, jobs and dbt project run on both; only these settings differ. The cluster
+# profile keeps its state apart (ANTT_CLUSTER_VAR_DIR, default var/cluster) and uses the
+# same service ports, so run one profile at a time.
+export ANTT_PROFILE="${ANTT_PROFILE:-local}"
+case "$ANTT_PROFILE" in
+  local|cluster) ;;
+  *) echo "env.sh: ANTT_PROFILE must be 'local' or 'cluster', got '$ANTT_PROFILE'" >&2; return 1 2>/dev/null || exit 1 ;;
+esac
+_abs() { case "$1" in /*|*://*) echo "$1";; *) echo "$ANTT_ROOT/${1#./}";; esac; }
+if [ "$ANTT_PROFILE" = cluster ]; then
+  export ANTT_VAR_DIR="$(_abs "${ANTT_CLUSTER_VAR_DIR:-var/cluster}")"
+  export ANTT_S3_PORT="${ANTT_S3_PORT:-18333}"
+  export ANTT_S3_ENDPOINT="${ANTT_S3_ENDPOINT:-http://127.0.0.1:$ANTT_S3_PORT}"
+  export ANTT_S3_BUCKET="${ANTT_S3_BUCKET:-antt-lakehouse}"
+  export ANTT_WAREHOUSE_DIR="${ANTT_WAREHOUSE_DIR:-s3a://$ANTT_S3_BUCKET/warehouse}"
+else
+  export ANTT_VAR_DIR="$(_abs "${ANTT_VAR_DIR:-var}")"
+  export ANTT_WAREHOUSE_DIR="$(_abs "${ANTT_WAREHOUSE_DIR:-$ANTT_VAR_DIR/lakehouse/warehouse}")"
+fi
 export ANTT_LANDING_DIR="$(_abs "${ANTT_LANDING_DIR:-$ANTT_VAR_DIR/landing}")"
-export ANTT_WAREHOUSE_DIR="$(_abs "${ANTT_WAREHOUSE_DIR:-$ANTT_VAR_DIR/lakehouse/warehouse}")"
 export ANTT_LOG_DIR="$ANTT_VAR_DIR/log"
 export ANTT_RUN_DIR="$ANTT_VAR_DIR/run"
 export ANTT_SECRETS_FILE="$ANTT_VAR_DIR/secrets.env"
@@ -35,6 +53,17 @@ export SPARK_CONNECT_PORT="${SPARK_CONNECT_PORT:-15002}"
 export SPARK_UI_PORT="${SPARK_UI_PORT:-4040}"
 export SPARK_DRIVER_MEMORY="${SPARK_DRIVER_MEMORY:-4g}"
 export SPARK_MASTER="${SPARK_MASTER:-local[2]}"
+if [ "$ANTT_PROFILE" = cluster ]; then
+  # a standalone master and SPARK_WORKERS workers (infra/services.sh starts them)
+  export SPARK_CLUSTER_PORT="${SPARK_CLUSTER_PORT:-17077}"
+  export SPARK_CLUSTER_UI_PORT="${SPARK_CLUSTER_UI_PORT:-18080}"   # workers: the next ports
+  export SPARK_MASTER="spark://127.0.0.1:$SPARK_CLUSTER_PORT"
+  export SPARK_WORKERS="${SPARK_WORKERS:-2}"
+  export SPARK_WORKER_CORES="${SPARK_WORKER_CORES:-1}"
+  export SPARK_WORKER_MEMORY="${SPARK_WORKER_MEMORY:-2g}"
+  export SPARK_EXECUTOR_MEMORY="${SPARK_EXECUTOR_MEMORY:-1536m}"
+  export SPARK_DAEMON_MEMORY="${SPARK_DAEMON_MEMORY:-512m}"
+fi
 # Spark Connect URL the pipeline jobs use (not SPARK_REMOTE: spark-submit reads that one)
 export ANTT_SPARK_REMOTE="${ANTT_SPARK_REMOTE:-sc://127.0.0.1:$SPARK_CONNECT_PORT}"
 export SPARK_LOCAL_IP=127.0.0.1

@@ -10,6 +10,7 @@ source "$(dirname "$0")/env.sh"
 cd "$ANTT_ROOT"
 mkdir -p "$ANTT_LOG_DIR" "$ANTT_RUN_DIR"
 ALL=(postgres spark airflow superset)
+[ "$ANTT_PROFILE" = cluster ] && ALL=(postgres s3 cluster spark airflow superset)
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 RUNAS=(); [ "$(id -u)" -eq 0 ] && RUNAS=(runuser -u postgres --)
 
@@ -93,8 +94,26 @@ start_spark() {
   ls "$ANTT_JARS_DIR"/*.jar >/dev/null 2>&1 || fail spark "no Delta jars in $ANTT_JARS_DIR: run 'make setup'"
   local guard="$ANTT_JARS_DIR/guard/antt-thrift-guard.jar"
   [ -f "$guard" ] || fail spark "no $guard: run 'make setup'"
-  mkdir -p "$ANTT_VAR_DIR/spark" "$ANTT_WAREHOUSE_DIR"
+  mkdir -p "$ANTT_VAR_DIR/spark"
+  case "$ANTT_WAREHOUSE_DIR" in *://*) ;; *) mkdir -p "$ANTT_WAREHOUSE_DIR" ;; esac
   : > "$ANTT_LOG_DIR/spark.log"
+  local props="$ANTT_ROOT/infra/spark/spark-defaults.conf" classpath="$ANTT_JARS_DIR/*"
+  local extra=()
+  if [ "$ANTT_PROFILE" = cluster ]; then
+    master_ready || fail spark "the standalone master is not up: infra/services.sh start cluster"
+    s3_ready || fail spark "the object store is not up: infra/services.sh start s3"
+    ls "$ANTT_JARS_DIR"/s3a/*.jar >/dev/null 2>&1 || fail spark "no s3a jars in $ANTT_JARS_DIR/s3a: run 'ANTT_PROFILE=cluster make setup'"
+    classpath="$ANTT_JARS_DIR/*:$ANTT_JARS_DIR/s3a/*"
+    props="$ANTT_VAR_DIR/spark/spark-cluster.conf"     # defaults + cluster.conf + endpoint and keys
+    ( umask 077
+      cat "$ANTT_ROOT/infra/spark/spark-defaults.conf" "$ANTT_ROOT/infra/spark/cluster.conf"
+      echo "spark.hadoop.fs.s3a.endpoint                     $ANTT_S3_ENDPOINT"
+      echo "spark.hadoop.fs.s3a.connection.ssl.enabled       ${ANTT_S3_SSL:-false}"
+      echo "spark.hadoop.fs.s3a.access.key                   $ANTT_S3_ACCESS_KEY"
+      echo "spark.hadoop.fs.s3a.secret.key                   $ANTT_S3_SECRET_KEY" ) > "$props"
+    extra=(--conf "spark.executor.memory=$SPARK_EXECUTOR_MEMORY" --conf "spark.executor.cores=$SPARK_WORKER_CORES"
+           --conf "spark.cores.max=${SPARK_CORES_MAX:-$((SPARK_WORKERS * SPARK_WORKER_CORES))}")
+  fi
   # One application: HiveThriftServer2 (JDBC/ODBC for dbt, Superset, analysts) with the
   # Spark Connect plugin (pipeline jobs). Delta jars go on the driver class path so the
   # Thrift sessions' class loader finds the delta data source too. The write guard
@@ -104,9 +123,9 @@ start_spark() {
     "$SPARK_HOME/bin/spark-submit" \
       --class org.apache.spark.sql.hive.thriftserver.HiveThriftServer2 \
       --name antt-sql --master "$SPARK_MASTER" --driver-memory "$SPARK_DRIVER_MEMORY" \
-      --properties-file "$ANTT_ROOT/infra/spark/spark-defaults.conf" \
-      --conf "spark.driver.extraClassPath=$ANTT_JARS_DIR/*:$guard" \
-      --conf "spark.executor.extraClassPath=$ANTT_JARS_DIR/*" \
+      --properties-file "$props" "${extra[@]}" \
+      --conf "spark.driver.extraClassPath=$classpath:$guard" \
+      --conf "spark.executor.extraClassPath=$classpath" \
       --conf "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension,antt.spark.ThriftWriteGuard" \
       --conf "spark.antt.thrift.writers=$SPARK_THRIFT_WRITERS" \
       --conf "spark.sql.warehouse.dir=$ANTT_WAREHOUSE_DIR" \
@@ -116,10 +135,78 @@ start_spark() {
       --hiveconf "hive.server2.thrift.port=$SPARK_THRIFT_PORT" \
       --hiveconf hive.server2.thrift.bind.host=127.0.0.1)
   wait_for spark 180 spark_ready || fail spark "Thrift/Connect ports did not open in 180 s" "$ANTT_LOG_DIR/spark.log"
-  say spark "ok  thrift 127.0.0.1:$SPARK_THRIFT_PORT  connect sc://127.0.0.1:$SPARK_CONNECT_PORT  ui http://127.0.0.1:$SPARK_UI_PORT"
+  say spark "ok  thrift 127.0.0.1:$SPARK_THRIFT_PORT  connect sc://127.0.0.1:$SPARK_CONNECT_PORT  ui http://127.0.0.1:$SPARK_UI_PORT  master $SPARK_MASTER"
 }
 stop_spark() { kill_group spark; say spark stopped; }
 status_spark() { spark_ready && say spark "up    thrift :$SPARK_THRIFT_PORT connect :$SPARK_CONNECT_PORT" || say spark down; }
+
+# ---------------------------------------------------------------- object store (cluster profile)
+# SeaweedFS's S3 gateway (master + volume + filer + s3 in one process, all on loopback),
+# built by `ANTT_PROFILE=cluster make setup`; data under var/cluster/s3. Static keys from
+# var/cluster/secrets.env; the bucket is made on first start.
+WEED="$ANTT_ROOT/.tools/bin/weed"
+s3_ready() { curl -fsS -o /dev/null "$ANTT_S3_ENDPOINT/healthz" 2>/dev/null; }
+s3_curl() { # method path [curl args]: a signed request (AWS signature v4) to the object store
+  local method=$1 path=$2; shift 2
+  curl -sS -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" \
+    --user "$ANTT_S3_ACCESS_KEY:$ANTT_S3_SECRET_KEY" -H "x-amz-content-sha256: $(printf '' | sha256sum | cut -d' ' -f1)" \
+    -X "$method" "$ANTT_S3_ENDPOINT$path" "$@"
+}
+start_s3() {
+  [ -x "$WEED" ] || fail s3 "no $WEED: run 'ANTT_PROFILE=cluster make setup'"
+  [ -n "${ANTT_S3_ACCESS_KEY:-}" ] && [ -n "${ANTT_S3_SECRET_KEY:-}" ] || fail s3 "ANTT_S3_ACCESS_KEY/SECRET_KEY missing: run 'ANTT_PROFILE=cluster make setup'"
+  if s3_ready; then say s3 "already running"; else
+    mkdir -p "$ANTT_VAR_DIR/s3/data" "$ANTT_LOG_DIR/s3"
+    ( umask 077; printf '{"identities": [{"name": "antt", "credentials": [{"accessKey": "%s", "secretKey": "%s"}], "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}\n' \
+        "$ANTT_S3_ACCESS_KEY" "$ANTT_S3_SECRET_KEY" > "$ANTT_VAR_DIR/s3/identities.json" )
+    GOMEMLIMIT="${ANTT_S3_MEMORY:-768MiB}" WEED_MASTER_VOLUME_GROWTH_COPY_1=1 spawn s3 "$ANTT_LOG_DIR/s3.log" \
+      "$WEED" -logdir="$ANTT_LOG_DIR/s3" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$ANTT_VAR_DIR/s3/data" \
+      -master.port="${ANTT_S3_MASTER_PORT:-19333}" -master.telemetry=false -master.volumeSizeLimitMB=64 \
+      -volume.port="${ANTT_S3_VOLUME_PORT:-18380}" -volume.max=64 -volume.preStopSeconds=1 \
+      -filer.port="${ANTT_S3_FILER_PORT:-18888}" \
+      -s3 -s3.port="$ANTT_S3_PORT" -s3.config="$ANTT_VAR_DIR/s3/identities.json" -s3.port.iceberg=0 -s3.port.lance=0
+    wait_for s3 120 s3_ready || fail s3 "S3 endpoint $ANTT_S3_ENDPOINT not healthy after 120 s" "$ANTT_LOG_DIR/s3.log"
+  fi
+  # the lakehouse bucket (HEAD 200: there; 404: make it). The gateway answers before its
+  # volumes are writable: retry.
+  local code="" t=0
+  until code=$(s3_curl HEAD "/$ANTT_S3_BUCKET" -I) && [ "$code" = 200 ]; do
+    [ "$code" = 404 ] && s3_curl PUT "/$ANTT_S3_BUCKET" >/dev/null
+    sleep 2; t=$((t + 2)); [ $t -ge 60 ] && fail s3 "bucket $ANTT_S3_BUCKET not usable (HTTP $code)" "$ANTT_LOG_DIR/s3.log"
+  done
+  say s3 "ok  $ANTT_S3_ENDPOINT  bucket $ANTT_S3_BUCKET  (SeaweedFS S3; keys in $ANTT_SECRETS_FILE)"
+}
+stop_s3() { kill_group s3; say s3 stopped; }
+status_s3() { s3_ready && say s3 "up    $ANTT_S3_ENDPOINT" || say s3 down; }
+
+# ---------------------------------------------------------------- spark standalone cluster (cluster profile)
+# A master and SPARK_WORKERS workers, the Master/Worker classes of the pyspark wheel (it has
+# no sbin/start-*.sh). The Spark application above runs its executors on them.
+master_ready() {
+  curl -fsS "http://127.0.0.1:$SPARK_CLUSTER_UI_PORT/json/" 2>/dev/null \
+    | "$PIPELINE_VENV/bin/python" -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("aliveworkers", 0) >= int(sys.argv[1]) else 1)' "$SPARK_WORKERS" 2>/dev/null
+}
+start_cluster() {
+  if master_ready; then say cluster "already running"; return; fi
+  mkdir -p "$ANTT_VAR_DIR/spark-cluster"
+  running spark-master || spawn spark-master "$ANTT_LOG_DIR/spark-master.log" "$SPARK_HOME/bin/spark-class" \
+    org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$SPARK_CLUSTER_PORT" --webui-port "$SPARK_CLUSTER_UI_PORT"
+  for i in $(seq 1 "$SPARK_WORKERS"); do
+    mkdir -p "$ANTT_VAR_DIR/spark-cluster/worker-$i"
+    running "spark-worker-$i" || SPARK_LOCAL_DIRS="$ANTT_VAR_DIR/spark-cluster/worker-$i/tmp" spawn "spark-worker-$i" \
+      "$ANTT_LOG_DIR/spark-worker-$i.log" "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker \
+      --host 127.0.0.1 --webui-port "$((SPARK_CLUSTER_UI_PORT + i))" --cores "$SPARK_WORKER_CORES" \
+      --memory "$SPARK_WORKER_MEMORY" --work-dir "$ANTT_VAR_DIR/spark-cluster/worker-$i" "$SPARK_MASTER"
+  done
+  wait_for cluster 120 master_ready || fail cluster "$SPARK_WORKERS workers did not register in 120 s" "$ANTT_LOG_DIR/spark-master.log"
+  say cluster "ok  $SPARK_MASTER  ($SPARK_WORKERS workers × $SPARK_WORKER_CORES core, $SPARK_WORKER_MEMORY)  ui http://127.0.0.1:$SPARK_CLUSTER_UI_PORT"
+}
+stop_cluster() {
+  local f i
+  for f in "$ANTT_RUN_DIR"/spark-worker-*.pid; do [ -f "$f" ] && { i=$(basename "$f" .pid); kill_group "$i"; }; done
+  kill_group spark-master; say cluster stopped
+}
+status_cluster() { master_ready && say cluster "up    $SPARK_MASTER ($SPARK_WORKERS workers)" || say cluster down; }
 
 # ---------------------------------------------------------------- airflow
 AF_PARTS=(scheduler dag-processor triggerer api-server)

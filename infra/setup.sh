@@ -76,6 +76,25 @@ else
   echo "built .jars/guard/antt-thrift-guard.jar"
 fi
 
+if [ "$ANTT_PROFILE" = cluster ]; then
+  step "cluster profile: s3a jars (Maven → .jars/s3a/)"
+  s3a_stamp="$(sha256sum infra/jvm/s3a/pom.xml | cut -c1-16)"
+  if [ -f .jars/s3a/.antt-pom ] && [ "$(cat .jars/s3a/.antt-pom)" = "$s3a_stamp" ]; then
+    echo "s3a jars up to date ($(ls .jars/s3a/*.jar | wc -l) jars)"
+  else
+    rm -rf .jars/s3a && mkdir -p .jars/s3a
+    # the wheel already has netty, slf4j, commons-codec/logging and httpclient 4
+    mvn -q -B -f infra/jvm/s3a/pom.xml dependency:copy-dependencies -DoutputDirectory="$ANTT_ROOT/.jars/s3a" \
+        -DexcludeGroupIds=io.netty,org.slf4j,commons-codec,commons-logging \
+        -DexcludeArtifactIds=httpclient,httpcore,netty-nio-client
+    echo "$s3a_stamp" > .jars/s3a/.antt-pom
+    echo "$(ls .jars/s3a/*.jar | wc -l) jars, $(du -sh .jars/s3a | cut -f1)"
+  fi
+
+  step "cluster profile: SeaweedFS S3 server (Go module proxy → .tools/bin/weed)"
+  bash infra/s3/build_weed.sh
+fi
+
 step "generated secrets ($ANTT_SECRETS_FILE)"
 mkdir -p "$ANTT_VAR_DIR" "$ANTT_LOG_DIR" "$ANTT_RUN_DIR"
 if [ ! -f "$ANTT_SECRETS_FILE" ]; then
@@ -103,6 +122,10 @@ for name in AUDIT_WRITER_DB_PASSWORD AUDIT_READER_DB_PASSWORD; do
     echo "$name=$(openssl rand -hex 16)" >> "$ANTT_SECRETS_FILE"; echo "added $name"
   fi
 done
+if [ "$ANTT_PROFILE" = cluster ]; then   # the object store's static keys (s3a and the server)
+  grep -q "^ANTT_S3_ACCESS_KEY=" "$ANTT_SECRETS_FILE" || { echo "ANTT_S3_ACCESS_KEY=antt$(openssl rand -hex 8)" >> "$ANTT_SECRETS_FILE"; echo "added ANTT_S3_ACCESS_KEY"; }
+  grep -q "^ANTT_S3_SECRET_KEY=" "$ANTT_SECRETS_FILE" || { echo "ANTT_S3_SECRET_KEY=$(openssl rand -hex 24)" >> "$ANTT_SECRETS_FILE"; echo "added ANTT_S3_SECRET_KEY"; }
+fi
 source "$ANTT_ROOT/infra/env.sh"
 
 step "PostgreSQL cluster ($PGDATA)"

@@ -25,7 +25,7 @@ class Settings:
     root: Path
     var_dir: Path
     landing_dir: Path
-    warehouse_dir: Path
+    warehouse_dir: str          # a path, or an object-store URI (s3a://bucket/warehouse) on a cluster
     jars_dir: Path
     spark_remote: str | None
     spark_master: str
@@ -55,7 +55,7 @@ def settings() -> Settings:
         root=root,
         var_dir=var_dir,
         landing_dir=_path("ANTT_LANDING_DIR", var_dir / "landing"),
-        warehouse_dir=_path("ANTT_WAREHOUSE_DIR", var_dir / "lakehouse" / "warehouse"),
+        warehouse_dir=os.environ.get("ANTT_WAREHOUSE_DIR") or str(var_dir / "lakehouse" / "warehouse"),
         jars_dir=_path("ANTT_JARS_DIR", root / ".jars"),
         spark_remote=os.environ.get("ANTT_SPARK_REMOTE") or None,
         spark_master=os.environ.get("SPARK_MASTER", "local[2]"),

@@ -1,6 +1,7 @@
 """`make bench` (infra/bench.sh runs this against the bench's own Spark application).
 
     python -m antt.bench [--rows 20000000] [--cameras 2000] [--day 2023-03-06]
+    ANTT_PROFILE=cluster python -m antt.bench --parts scaling [--rows 2000000]
 
 Prints one table; every figure is measured in this run. Also written to
 ``$ANTT_VAR_DIR/bench-<time>.txt``.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shlex
 import sys
 import time
@@ -27,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2023, 3, 6), help="landing day (a Monday)")
     p.add_argument("--workers", type=int, default=None, help="generator processes (default: cores)")
     p.add_argument("--parts", default="ingest,incremental,dashboards",
-                   help="comma-separated parts to run: ingest, incremental, dashboards (default all; "
+                   help="comma-separated parts to run: ingest, incremental, dashboards, and on the "
+                        "cluster profile scaling (default the first three; "
                         "dashboards reads the gold tables the incremental part left)")
     p.add_argument("--history-days", type=int, default=365, help="days of history for the incremental part")
     p.add_argument("--history-rows", type=int, default=100_000,
@@ -40,9 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     command = "make bench" + (f" BENCH_ARGS={shlex.quote(' '.join(argv or sys.argv[1:]))}" if (argv or sys.argv[1:]) else "")
 
     parts = {x.strip() for x in a.parts.split(",") if x.strip()}
-    unknown = parts - {"ingest", "incremental", "dashboards"}
+    unknown = parts - {"ingest", "incremental", "dashboards", "scaling"}
     if unknown:
         p.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    if "scaling" in parts and os.environ.get("ANTT_PROFILE") != "cluster":
+        p.error("the scaling part measures the cluster profile: ANTT_PROFILE=cluster make bench "
+                "BENCH_ARGS='--parts scaling'")
     rows: list[Row] = []
     if "ingest" in parts:
         rows += ingest_rows(a, cfg)
@@ -50,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += incremental_rows(a, cfg)
     if "dashboards" in parts:
         rows += dashboard_rows(a, cfg)
+    if "scaling" in parts:
+        rows += scaling_rows(a, cfg)
     table = render(rows, command)
     print(table)
     out = cfg.var_dir / f"bench-{dt.datetime.now():%Y%m%dT%H%M%S}.txt"
@@ -102,6 +110,32 @@ def ingest_rows(a, cfg) -> list[Row]:
         Row("peak memory: Spark application (JVM)", jvm_mib, "MiB", "VmHWM of the bench's Spark"),
         Row("peak memory: pyarrow baseline process", base["peak_mib"], "MiB", ""),
     ]
+
+
+def scaling_rows(a, cfg) -> list[Row]:
+    """Camera ingest (landing → bronze → silver, Delta on the object store) with the Spark
+    application's executors on one worker, then on two: the same day, the same jobs, from
+    empty tables each time."""
+    landing = cfg.landing_dir
+    data = ingest.generate_day(landing, a.day, a.rows, a.cameras, workers=a.workers)
+    lines = data["lines"]
+    rates: dict[int, float] = {}
+    rows: list[Row] = [Row("scaling: landing day (lines)", lines, "rows",
+                           f"{data['files']:,} files; Delta on {cfg.warehouse_dir}")]
+    for workers in (1, 2):
+        ingest.log(f"scaling: restarting the bench's Spark with executors on {workers} worker(s)")
+        ingest.restart_spark(cores_max=workers)
+        ingest.drop_camera_tables()
+        proj = ingest.project_ingest(a.day)
+        seconds = proj["bronze_s"] + proj["silver_s"]
+        rates[workers] = lines / seconds
+        ingest.log(f"scaling: {workers} worker(s): {lines:,} lines in {seconds:.1f} s = {rates[workers]:,.0f} rows/s")
+        rows.append(Row(f"scaling: ingest with {workers} worker{'s' if workers > 1 else ''}", rates[workers],
+                        "rows/s", f"bronze {proj['bronze_s']:.1f} s + silver {proj['silver_s']:.1f} s; "
+                        f"{workers} executor(s) × {os.environ.get('SPARK_WORKER_CORES', '1')} core"))
+    rows.append(Row("scaling: 2 workers / 1 worker", rates[2] / rates[1], "ratio",
+                    f"{os.cpu_count()} cores shared by driver, executors and the S3 server"))
+    return rows
 
 
 def incremental_rows(a, cfg) -> list[Row]:

@@ -143,6 +143,23 @@ def project_ingest(day: dt.date) -> dict:
     return out
 
 
+def restart_spark(cores_max: int) -> None:
+    """Restart the bench's Spark application with at most ``cores_max`` executor cores
+    (spark.cores.max: on the cluster profile, that many one-core executors on as many
+    workers); the master, the workers and the object store keep running."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:      # a Spark Connect session to the application being replaced
+        active.stop()
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "SPARK_CORES_MAX": str(cores_max)}
+    proc = subprocess.run(["bash", "infra/services.sh", "restart", "spark"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        raise RuntimeError(f"restarting Spark failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+
+
 def drop_camera_tables() -> None:
     """Start the ingest measurement from empty tables (the bench's own warehouse)."""
     from spark_jobs import config

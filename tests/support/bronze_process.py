@@ -20,7 +20,7 @@ from tests.support.tables import SMALL_TABLES
 def main() -> None:
     day, run_id = dt.date.fromisoformat(sys.argv[1]), sys.argv[2]
     spark = get_spark("fault-test", local=True, extra_conf=SMALL_TABLES)
-    location = config.settings().warehouse_dir / "bronze.db" / "camera_events"
+    location = f"{config.settings().warehouse_dir.rstrip('/')}/bronze.db/camera_events"
     spark.sql("CREATE SCHEMA IF NOT EXISTS bronze")
     ddl = bronze.BRONZE_DDL.replace("PARTITIONED BY (landing_date)",
                                     f"PARTITIONED BY (landing_date) LOCATION '{location}'")
