@@ -79,11 +79,15 @@ def _value(v):
     return v
 
 
-def figures() -> dict[str, dict[str, object]]:
-    """{table: {"rows": n, "<numeric column>": sum}} for every gold and restricted table."""
+def analyst_cursor():
     from pyhive import hive
 
-    cur = hive.connect(host="127.0.0.1", port=10000, username="analyst").cursor()
+    return hive.connect(host="127.0.0.1", port=10000, username="analyst").cursor()
+
+
+def figures() -> dict[str, dict[str, object]]:
+    """{table: {"rows": n, "<numeric column>": sum}} for every gold and restricted table."""
+    cur = analyst_cursor()
     out: dict[str, dict[str, object]] = {}
     for schema in ("gold", "restricted"):
         cur.execute(f"SHOW TABLES IN {schema}")
@@ -107,9 +111,7 @@ def figures() -> dict[str, dict[str, object]]:
 
 def where_it_ran() -> dict[str, object]:
     """What the Spark application reports about itself: master, executors, table locations."""
-    from pyhive import hive
-
-    cur = hive.connect(host="127.0.0.1", port=10000, username="analyst").cursor()
+    cur = analyst_cursor()
     cur.execute("SET spark.master")
     master = cur.fetchall()[0][1]
     cur.execute("DESCRIBE DETAIL gold.mart_violations_commune_daily")
