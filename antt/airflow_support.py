@@ -35,13 +35,19 @@ DEFAULT_ARGS = {
 }
 
 def daily_at(hour: int):
-    """Every day at ``hour``:00 Asia/Ho_Chi_Minh. The DAGs have no start date, so (with
-    ``run_immediately`` off) a DAG that is unpaused, or a stack that comes up, waits for the
-    next such time instead of running the most recent one at once: earlier days are loaded
-    on purpose, by a triggered run with a ``landing_date``."""
+    """Every day at ``hour``:00 Asia/Ho_Chi_Minh. The DAGs have no start date, so a DAG
+    that is unpaused, or a stack that comes up, waits for the next such time instead of
+    running the most recent one at once: earlier days are loaded on purpose, by a triggered
+    run with a ``landing_date``.
+
+    ``run_immediately`` is a zero timedelta, not ``False``: Airflow 3.1 treats ``False``
+    like ``None`` (it runs the most recent time if it is less than 10 % of a day old, so a
+    stack brought up shortly after 00:00 or 02:00 ran a whole extra build);
+    tests/dags/test_dag_integrity.py pins the behaviour."""
     from airflow.sdk import CronTriggerTimetable
 
-    return CronTriggerTimetable(f"0 {hour} * * *", timezone=LOCAL_TZ, run_immediately=False)
+    return CronTriggerTimetable(f"0 {hour} * * *", timezone=LOCAL_TZ,
+                                run_immediately=dt.timedelta(0))
 
 
 def landing_date(params: dict | None, logical_date) -> dt.date:

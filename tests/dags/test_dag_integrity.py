@@ -170,3 +170,31 @@ def test_maintenance_runs_schema_by_schema_after_gold(dagbag):
     for up, down in zip(order, order[1:]):
         assert dag.get_task(down).upstream_task_ids == {up}
     assert dag.timetable.expression == "0 4 * * *"
+
+
+@pytest.mark.parametrize("local_time", ["00:30", "02:30", "04:10", "12:00"])
+def test_an_unpaused_dag_waits_for_its_next_time(dagbag, monkeypatch, local_time):
+    """What the scheduler computes from the serialized DAG when a DAG with no run yet is
+    unpaused shortly after its scheduled hour: the next time, never the one just past (a
+    stack brought up at 02:30 must not start a whole gold build by itself)."""
+    import pendulum
+    from airflow.serialization.decoders import decode_timetable
+    from airflow.serialization.encoders import encode_timetable
+    from airflow.timetables import trigger
+    from airflow.timetables.base import TimeRestriction
+
+    hour, minute = map(int, local_time.split(":"))
+    now = pendulum.datetime(2026, 12, 2, hour, minute, tz="Asia/Ho_Chi_Minh").in_timezone("UTC")
+    monkeypatch.setattr(trigger, "utcnow", lambda: now)
+    scheduled = 0
+    for dag_id, dag in dagbag.dags.items():
+        # as the scheduler gets it: through the serialized DAG
+        timetable = decode_timetable(encode_timetable(dag.timetable))
+        if not timetable.can_be_scheduled:
+            continue
+        info = timetable.next_dagrun_info(last_automated_data_interval=None,
+                                          restriction=TimeRestriction(None, None, catchup=False))
+        assert info is not None and info.run_after > now, \
+            f"{dag_id} unpaused at {local_time} would run at once for {info and info.run_after}"
+        scheduled += 1
+    assert scheduled >= 4
