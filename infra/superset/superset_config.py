@@ -85,6 +85,29 @@ SESSION_COOKIE_SECURE = os.environ.get(
     "SUPERSET_SESSION_COOKIE_SECURE", "false"
 ).lower() in ("1", "true", "yes")
 
+
+# Nothing the browser loads leaves the police network. Superset's default content policy
+# lets pages load a telemetry pixel (compiled into the 6.x frontend, which called out to
+# a tracking host on every dashboard) and map tiles from public servers; ours allows this
+# server only (the bubble maps need no tiles). tests/stack/test_superset_browser.py
+# checks that no page requests another host.
+TALISMAN_ENABLED = True
+TALISMAN_CONFIG = {
+    "content_security_policy": {
+        "base-uri": ["'self'"],
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "blob:", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": "'none'",
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "font-src": ["'self'"],
+        "script-src": ["'self'", "'strict-dynamic'"],
+    },
+    "content_security_policy_nonce_in": ["script-src"],
+    "force_https": False,
+    "session_cookie_secure": SESSION_COOKIE_SECURE,
+}
 APP_NAME = "ANTT – Công an thành phố Hà Nội"
 
 # --------------------------------------------------------------------------

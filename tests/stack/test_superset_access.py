@@ -229,3 +229,19 @@ def test_access_follows_the_unit_dimension(commune_users):
     assert set(report.created) == {f"rls {access.rls_name(gone)}", f"role {access.commune_role(gone)}"}
     again = sync.apply(access.plan_access(communes, specs))
     assert (again.created, again.updated, again.deleted) == ([], [], [])
+
+
+def test_pages_load_from_this_server_only(stack):
+    """The content policy every page is served with names no other host: no telemetry
+    pixel, map tiles or fonts from outside (the browser test checks what really loads)."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{SUPERSET_URL}/login/", timeout=30) as r:
+        policy = r.headers["Content-Security-Policy"]
+    assert policy, "Superset served no Content-Security-Policy"
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    local = {"'self'", "'none'", "'unsafe-inline'", "'strict-dynamic'", "blob:", "data:"}
+    outside = {name: [s for s in sources.split() if s not in local and not s.startswith("'nonce-")]
+               for name, sources in directives.items()}
+    assert {k: v for k, v in outside.items() if v} == {}, policy
+    assert {"default-src", "img-src", "connect-src", "script-src"} <= set(directives)

@@ -102,6 +102,8 @@ def test_every_dashboard_draws_for_each_role(chromium, demo_users, commune_users
                     assert names[code] in seen_names
             elif dash["slug"] == "vi-pham-giao-thong":
                 assert len({r["commune_name"] for r in view.rows if r.get("commune_name")}) > 1
+        # nothing the pages loaded went to another host (Superset's telemetry pixel did)
+        assert page.outside_requests == [], page.outside_requests
     finally:
         page.context.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlparse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,12 +12,20 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("ANTT_CHROMIUM", "/usr/bin/chromium")
 
-# Every chart box of a dashboard is done when it shows its chart or an error.
-_ALL_CHARTS_DONE = """() => {
+# A dashboard is drawn when it holds the number of chart boxes its YAML has, every one
+# shows its chart or an error, and that has held for `steady` ms. Superset 6 unmounts
+# and remounts the whole grid once, ≈ 1.5 s after it first draws (seen in the browser:
+# boxes 5 → 0 → 5 within 0.4 s, after the native-filter state is saved in the URL); a
+# test that looks in that gap sees an empty dashboard although the user sees it whole.
+_DRAWN = """([expected, steady]) => {
   const boxes = Array.from(document.querySelectorAll('[data-test="chart-grid-component"]'));
-  return boxes.length > 0 && boxes.every(b =>
+  const done = boxes.length === expected && boxes.every(b =>
     !b.querySelector('[data-test="loading-indicator"]') &&
     (b.querySelector('[data-test="slice-container"]') || b.querySelector('[role="alert"]')));
+  const now = performance.now();
+  if (!done) { window.__anttDrawnSince = null; return false; }
+  window.__anttDrawnSince = window.__anttDrawnSince || now;
+  return now - window.__anttDrawnSince >= steady;
 }"""
 
 _CHART_STATES = """() => Array.from(document.querySelectorAll('[data-test="chart-grid-component"]')).map(b => {
@@ -57,6 +66,20 @@ def log_in(browser, base_url: str, username: str, password: str, timeout_ms: int
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="vi-VN",
                                   timezone_id="Asia/Ho_Chi_Minh")
     page = context.new_page()
+    # every request of this context that went out to another host than Superset's (none
+    # may: superset_config's content policy keeps pages on the police network; a request
+    # the policy blocks fails with "csp" without leaving the browser)
+    page.outside_requests = []
+    here = urlparse(base_url).hostname
+
+    def went_out(request):
+        url = urlparse(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname != here \
+                and "csp" not in (request.failure or ""):
+            page.outside_requests.append(request.url)
+
+    context.on("requestfinished", went_out)
+    context.on("requestfailed", went_out)
     page.goto(f"{base_url}/login/")
     page.fill("#username", username)
     page.fill("#password", password)
@@ -66,11 +89,16 @@ def log_in(browser, base_url: str, username: str, password: str, timeout_ms: int
 
 
 def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | None = None,
-                   timeout_ms: int = 180_000) -> DashboardView:
+                   timeout_ms: int = 180_000, steady_ms: int = 2_000) -> DashboardView:
     """Open a dashboard (with URL parameters, which Superset passes to its charts as
-    url_params), wait until every chart has drawn or failed, screenshot it."""
+    url_params), wait until all of its charts (as many as dashboards/assets says) have
+    drawn or failed and stay so with the network idle, screenshot it."""
     from urllib.parse import urlencode
 
+    from antt.superset_access import load_dashboard_specs
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    expected = {d.slug: d.charts for d in load_dashboard_specs()}[slug]
     bodies: list = []
 
     def keep(response):
@@ -82,18 +110,31 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
 
     page.on("response", keep)
     page.goto(f"{base_url}/superset/dashboard/{slug}/" + (f"?{urlencode(params)}" if params else ""))
+
+    def drawn():
+        page.evaluate("() => { window.__anttDrawnSince = null; }")
+        try:
+            page.wait_for_function(_DRAWN, arg=[expected, steady_ms], polling=100, timeout=timeout_ms)
+        except PlaywrightTimeout:
+            states = page.evaluate(_CHART_STATES)
+            raise AssertionError(f"{slug}: {expected} charts expected; after {timeout_ms / 1000:.0f} s "
+                                 f"{page.url} shows {len(states)}: {states}") from None
+
     try:
-        page.wait_for_function(_ALL_CHARTS_DONE, timeout=timeout_ms)
-        page.wait_for_load_state("networkidle", timeout=timeout_ms)
-        page.wait_for_function(_ALL_CHARTS_DONE, timeout=timeout_ms)
-        page.wait_for_timeout(500)   # let the last chart finish its animation
+        for _ in range(3):
+            drawn()
+            page.wait_for_load_state("networkidle", timeout=timeout_ms)
+            drawn()
+            states = page.evaluate(_CHART_STATES)
+            if len(states) == expected:   # else the grid was remounting right then: again
+                break
     finally:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
         page.remove_listener("response", keep)
     rows = [row for body in bodies for result in body.get("result") or []
             for row in result.get("data") or [] if isinstance(row, dict)]
-    return DashboardView([ChartState(**s) for s in page.evaluate(_CHART_STATES)], rows)
+    return DashboardView([ChartState(**s) for s in states], rows)
 
 
 _NO_DATA = ("No data", "No results", "Không có dữ liệu")
