@@ -161,14 +161,17 @@ def restart_spark(cores_max: int) -> None:
 
 
 def drop_camera_tables() -> None:
-    """Start the ingest measurement from empty tables (the bench's own warehouse)."""
+    """Start the ingest measurement from empty tables (the bench's own warehouse). The rows
+    are deleted, the tables kept: on s3a a dropped managed table can leave objects behind
+    at its location, and Spark then refuses to create the table there again."""
     from spark_jobs import config
     from spark_jobs.session import get_spark
 
     spark = get_spark("antt-bench")
     for t in (config.BRONZE_CAMERA_EVENTS, config.SILVER_CAMERA_EVENTS, config.QUARANTINE_CAMERA_EVENTS,
               config.SILVER_CAMERAS):
-        spark.sql(f"DROP TABLE IF EXISTS {t}")
+        if spark.catalog.tableExists(t):
+            spark.sql(f"DELETE FROM {t}")
 
 
 # --- Spark start-up ------------------------------------------------------------------
