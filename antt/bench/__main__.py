@@ -79,7 +79,7 @@ def ingest_rows(a, cfg) -> list[Row]:
     ingest.log(f"baseline: {base['rows']:,} rows in {base['seconds']:.1f} s = {base_rate:,.0f} rows/s")
 
     ingest.log("project: camera registry → bronze → silver on the bench's Spark (Spark Connect), from empty tables")
-    ingest.drop_camera_tables()
+    ingest.empty_camera_tables()
     t0 = time.perf_counter()
     proj = ingest.project_ingest(a.day)
     proj_s = time.perf_counter() - t0
@@ -125,7 +125,7 @@ def scaling_rows(a, cfg) -> list[Row]:
     for workers in (1, 2):
         ingest.log(f"scaling: restarting the bench's Spark with executors on {workers} worker(s)")
         ingest.restart_spark(cores_max=workers)
-        ingest.drop_camera_tables()
+        ingest.empty_camera_tables()
         proj = ingest.project_ingest(a.day)
         seconds = proj["bronze_s"] + proj["silver_s"]
         rates[workers] = lines / seconds

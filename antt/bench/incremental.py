@@ -22,10 +22,10 @@ GOLD_SCHEMAS = ("gold", "staging", "intermediate")
 
 def reset_warehouse() -> None:
     """Drop the camera tables and everything dbt built, in the bench's own warehouse."""
-    from antt.bench.ingest import drop_camera_tables
+    from antt.bench.ingest import empty_camera_tables
     from spark_jobs.session import get_spark
 
-    drop_camera_tables()
+    empty_camera_tables()
     spark = get_spark("antt-bench")
     for schema in GOLD_SCHEMAS:
         spark.sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -160,7 +160,7 @@ def restart_spark(cores_max: int) -> None:
         raise RuntimeError(f"restarting Spark failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
 
 
-def drop_camera_tables() -> None:
+def empty_camera_tables() -> None:
     """Start the ingest measurement from empty tables (the bench's own warehouse). The rows
     are deleted, the tables kept: on s3a a dropped managed table can leave objects behind
     at its location, and Spark then refuses to create the table there again."""

@@ -89,8 +89,8 @@ SESSION_COOKIE_SECURE = os.environ.get(
 # Nothing the browser loads leaves the police network. Superset's default content policy
 # lets pages load a telemetry pixel (compiled into the 6.x frontend, which called out to
 # a tracking host on every dashboard) and map tiles from public servers; ours allows this
-# server only (the bubble maps need no tiles). tests/stack/test_superset_browser.py
-# checks that no page requests another host.
+# server only (the bubble maps need no tiles). tests/stack/test_superset_access.py checks
+# the policy, tests/stack/test_superset_browser.py that no page requests another host.
 TALISMAN_ENABLED = True
 TALISMAN_CONFIG = {
     "content_security_policy": {

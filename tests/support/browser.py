@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import urlparse
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode, urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -93,8 +93,6 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
     """Open a dashboard (with URL parameters, which Superset passes to its charts as
     url_params), wait until all of its charts (as many as dashboards/assets says) have
     drawn or failed and stay so with the network idle, screenshot it."""
-    from urllib.parse import urlencode
-
     from antt.superset_access import load_dashboard_specs
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
