@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
 import uuid
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
@@ -15,6 +16,19 @@ def log(msg: str) -> None:
     whose log files stderr lines at level "error"."""
     stream = sys.stdout if os.environ.get("AIRFLOW_CTX_DAG_ID") else sys.stderr
     print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", file=stream, flush=True)
+
+
+class Laps:
+    """Seconds per step of a job, for its progress lines: ``laps.lap()`` is the time since
+    the previous lap (or since the start)."""
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+
+    def lap(self) -> str:
+        now = time.monotonic()
+        spent, self._last = now - self._last, now
+        return f"{spent:.1f} s"
 
 
 def ensure_schema(spark: SparkSession, *schemas: str) -> None:

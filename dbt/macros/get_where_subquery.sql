@@ -15,18 +15,10 @@
         {%- if '__days_touched__' in where -%}
             {%- set since = '1900-01-01' -%}
             {%- if execute -%}
-                {%- set newest -%}
-                    select cast(max(processed_at) - interval {{ var('lookback_days') }} days as string)
-                    from {{ relation }}
-                {%- endset -%}
-                {%- set threshold = run_query(newest).columns[0].values()[0] -%}
-                {%- if threshold -%}
-                    {%- set first -%}
-                        select cast(min(event_date) as string) from {{ relation }}
-                        where processed_at >= timestamp'{{ threshold }}'
-                    {%- endset -%}
-                    {%- set since = run_query(first).columns[0].values()[0] or since -%}
-                {%- endif -%}
+                {#- the same window as the incremental models' (macros/incremental_window.sql) -#}
+                {%- set threshold = lookback_threshold(relation, 'processed_at') -%}
+                {%- set since = earliest_date(relation, 'event_date',
+                                              "processed_at >= timestamp'" ~ threshold ~ "'") -%}
             {%- endif -%}
             {%- set where = where | replace('__days_touched__', "date'" ~ since ~ "'") -%}
         {%- endif -%}

@@ -15,18 +15,9 @@
             {#- built before it had this column (an upgrade): recompute every day once -#}
             {{- return('1900-01-01') -}}
         {%- endif -%}
-        {%- set since -%}
-            select cast(coalesce(max({{ this_processed_column }}), timestamp'1900-01-01')
-                        - interval {{ var('lookback_days') }} days as string)
-            from {{ this }}
-        {%- endset -%}
-        {%- set threshold = run_query(since).columns[0].values()[0] -%}
-        {%- set first -%}
-            select cast(min({{ date_column }}) as string) from {{ source_relation }}
-            where {{ processed_column }} > timestamp'{{ threshold }}'
-        {%- endset -%}
-        {%- set value = run_query(first).columns[0].values()[0] -%}
-        {{- return(value if value else '9999-12-31') -}}
+        {%- set threshold = lookback_threshold(this, this_processed_column) -%}
+        {{- return(earliest_date(source_relation, date_column,
+                                 processed_column ~ " > timestamp'" ~ threshold ~ "'")) -}}
     {%- else -%}
         {{- return('1900-01-01') -}}
     {%- endif -%}
@@ -59,4 +50,16 @@
         select cast(min({{ date_column }}) as string) from {{ relation }} where {{ condition }}
     {%- endset -%}
     {{- return(query_date(sql, '9999-12-31')) -}}
+{%- endmacro %}
+
+{% macro lookback_threshold(relation, processed_column) -%}
+    {#- The newest `processed_column` of `relation` minus var lookback_days, as a timestamp
+        string (from the beginning of time when the relation is empty): the start of the
+        window of rows the last incremental builds processed. Only call it when `execute`. -#}
+    {%- set sql -%}
+        select cast(coalesce(max({{ processed_column }}), timestamp'1900-01-01')
+                    - interval {{ var('lookback_days') }} days as string)
+        from {{ relation }}
+    {%- endset -%}
+    {{- return(run_query(sql).columns[0].values()[0]) -}}
 {%- endmacro %}

@@ -26,7 +26,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from spark_jobs import common, config
-from spark_jobs.common import ensure_schema, fmt, log, merge_insert_new, sql_date_list
+from spark_jobs.common import Laps, ensure_schema, fmt, log, merge_insert_new, sql_date_list
 from spark_jobs.session import get_spark
 
 VIOLATION_CODES = ("RED_LIGHT", "SPEEDING", "WRONG_LANE", "WRONG_WAY", "NO_HELMET",
@@ -252,6 +252,8 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         raise RuntimeError(f"{config.BRONZE_CAMERA_EVENTS} does not exist: run the bronze load first")
     if not spark.catalog.tableExists(config.SILVER_CAMERAS):
         raise RuntimeError(f"{config.SILVER_CAMERAS} does not exist: load the camera registry first")
+    laps = Laps()
+    step = f"silver camera_events {landing_date}:"
     bronze = spark.table(config.BRONZE_CAMERA_EVENTS).where(F.col("landing_date") == F.lit(landing_date))
     # Parse and classify each line once: the counts, the ranking and the MERGEs below all
     # read this checkpoint (they used to parse the day's JSON again, once each).
@@ -261,8 +263,9 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     total = sum(counts.values())
     valid = counts.get(None, 0)
     if total == 0:
-        log(f"silver camera_events {landing_date}: no bronze rows for this landing date")
+        log(f"{step} no bronze rows for this landing date")
         return {"bronze": 0}
+    log(f"{step} {fmt(total)} bronze lines parsed and classified, {fmt(valid)} valid ({laps.lap()})")
     ranked = rank_copies(valid_events(staged))
     cols = [c for c in ranked.columns if not c.startswith("_")]
     dates = sorted(r["event_date"] for r in valid_events(staged).select("event_date").distinct().collect())
@@ -279,6 +282,8 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
                     F.concat_ws(":", "source_file", F.col("line_no").cast("string")).alias("_held_at")))
     # every copy, ranked and checked against silver once, before this run writes to it
     checked_all = ranked.join(held, ["event_date", "event_id"], "left").localCheckpoint()
+    log(f"{step} copies ranked by landing order and checked against silver's "
+        f"{len(dates)} event days ({laps.lap()})")
     checked = checked_all.where("_n = 1")     # the first copy of each event_id in this batch
     in_batch_conflict = checked_all.where("_n > 1 AND _content <> _first_content")
     later = F.col("_held_landing") > F.lit(landing_date)
@@ -310,17 +315,20 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     if n_conflicts:
         counts["DUPLICATE_CONFLICT"] = n_conflicts
     distinct = keep.count()
+    log(f"{step} {fmt(distinct)} events to keep, {fmt(n_conflicts)} conflicts, {fmt(replaced)} "
+        f"replacing later-landed copies ({laps.lap()})")
     inserted = merge_insert_new(
         spark, keep, config.SILVER_CAMERA_EVENTS, ["event_date", "event_id"],
         prune=f"t.event_date IN ({sql_date_list(dates)})",
         replace_when="t.landing_date > s.landing_date",
     )
+    log(f"{step} MERGE into silver: {fmt(inserted)} new ({laps.lap()})")
     if held_landings:   # copies of later landing days that this day's copies displaced
         moved = merge_insert_new(spark, displaced_rows, config.QUARANTINE_CAMERA_EVENTS, ROW_KEY,
                                  prune=f"t.landing_date IN ({sql_date_list(held_landings)})")
-        log(f"silver camera_events {landing_date}: {fmt(moved)} copies of later landing days "
+        log(f"{step} {fmt(moved)} copies of later landing days "
             f"({', '.join(map(str, held_landings))}) displaced by earlier-landed copies with other content "
-            "-> quarantine DUPLICATE_CONFLICT of their own landing day")
+            f"-> quarantine DUPLICATE_CONFLICT of their own landing day ({laps.lap()})")
     if replaced:
         retarget_conflicts(spark, winners, landing_date)
     rejected = quarantined(staged)
@@ -330,6 +338,7 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         ["landing_date", "source_file", "line_no"],
         prune=f"t.landing_date = DATE'{landing_date.isoformat()}'", delete_stale=True,
     )
+    log(f"{step} MERGE into quarantine: {fmt(q_new)} new ({laps.lap()})")
     # Check against what the tables now hold, not against our own arithmetic.
     in_silver = (
         spark.table(config.SILVER_CAMERA_EVENTS)
@@ -341,6 +350,7 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         spark.table(config.QUARANTINE_CAMERA_EVENTS)
         .where(F.col("landing_date") == F.lit(landing_date)).count()
     )
+    log(f"{step} tables counted for the reconciliation ({laps.lap()})")
     dups = valid - distinct - n_conflicts
     result = {
         "bronze": total, "valid": valid, "new": inserted, "already": distinct - inserted - replaced,

@@ -109,10 +109,10 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
     page.on("response", keep)
     page.goto(f"{base_url}/superset/dashboard/{slug}/" + (f"?{urlencode(params)}" if params else ""))
 
-    def drawn():
+    def drawn(steady: int):
         page.evaluate("() => { window.__anttDrawnSince = null; }")
         try:
-            page.wait_for_function(_DRAWN, arg=[expected, steady_ms], polling=100, timeout=timeout_ms)
+            page.wait_for_function(_DRAWN, arg=[expected, steady], polling=100, timeout=timeout_ms)
         except PlaywrightTimeout:
             states = page.evaluate(_CHART_STATES)
             raise AssertionError(f"{slug}: {expected} charts expected; after {timeout_ms / 1000:.0f} s "
@@ -120,9 +120,9 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
 
     try:
         for _ in range(3):
-            drawn()
+            drawn(steady_ms)        # long enough to outlast the remount
             page.wait_for_load_state("networkidle", timeout=timeout_ms)
-            drawn()
+            drawn(steady_ms // 4)   # the remount is behind us: a short check
             states = page.evaluate(_CHART_STATES)
             if len(states) == expected:   # else the grid was remounting right then: again
                 break

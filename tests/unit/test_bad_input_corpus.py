@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import unicodedata
 from pathlib import Path
@@ -119,6 +120,15 @@ def test_camera_corpus_lands_every_line_in_its_place(spark_local, camera_day):
                                                                len(CAMERA_QUARANTINE))
     assert f"reconcile camera_events {CAMERA_DAY}: bronze {s['bronze']} = silver {len(CAMERA_KEPT)}" in err
     assert "-> OK" in err
+    # progress: each step of the silver load says what it did and how long it took
+    steps = re.findall(rf"silver camera_events {CAMERA_DAY}: (.+) \(\d+\.\d s\)", err)
+    expected = [rf"{s['bronze']} bronze lines parsed and classified, \d+ valid",
+                r"copies ranked by landing order and checked against silver's \d+ event days",
+                rf"{len(CAMERA_KEPT)} events to keep, \d+ conflicts, 0 replacing later-landed copies",
+                rf"MERGE into silver: {len(CAMERA_KEPT)} new",
+                rf"MERGE into quarantine: {len(CAMERA_QUARANTINE)} new",
+                r"tables counted for the reconciliation"]
+    assert len(steps) == len(expected) and all(map(re.fullmatch, expected, steps)), err
     # bronze keeps the lines as landed, without their line ends; line numbers are the file's
     crlf = spark.table(config.BRONZE_CAMERA_EVENTS).where(F.col("source_file").endswith("05_bom_crlf.jsonl.gz"))
     assert sorted((r.line_no, r.raw[:1], r.raw[-1:]) for r in crlf.collect()) == [(1, "\ufeff", "}"), (2, "{", "}")]
