@@ -61,3 +61,19 @@ def test_an_unknown_profile_is_refused_by_name():
 def test_the_jobs_take_the_warehouse_as_given(monkeypatch, uri):
     monkeypatch.setenv("ANTT_WAREHOUSE_DIR", uri)
     assert config.settings().warehouse_dir == uri
+
+
+def test_the_cross_profile_comparison_allows_only_the_order_of_a_floating_sum():
+    """`make test-cluster` compares the profiles' sums: a sum of doubles may differ in its last
+    digits with the partitioning; a count, an exact sum or a real difference may not."""
+    from decimal import Decimal
+
+    from tests.cluster.test_cross_profile import same
+
+    local = {"rows": 225972, "records": 291993, "amount": Decimal("12.50"), "delay_p95_hours": 766779229.990603}
+    assert same(local, {**local, "delay_p95_hours": 766779229.990598})
+    assert not same(local, {**local, "delay_p95_hours": 766779230.990603})   # one row an hour off
+    assert not same(local, {**local, "rows": 225971})
+    assert not same(local, {**local, "amount": Decimal("12.51")})
+    assert not same(local, {**local, "delay_p95_hours": None})
+    assert not same(local, {k: v for k, v in local.items() if k != "records"})
