@@ -80,6 +80,16 @@ def log_in(browser, base_url: str, username: str, password: str, timeout_ms: int
 
     context.on("requestfinished", went_out)
     context.on("requestfailed", went_out)
+    # the last responses of Superset, to explain a page that ends on the login form
+    page.recent_responses = []
+
+    def answered(response):
+        path = urlparse(response.url).path
+        if not path.startswith("/static/"):
+            page.recent_responses = (page.recent_responses + [
+                f"{response.request.method} {path} {response.status}"])[-40:]
+
+    context.on("response", answered)
     page.goto(f"{base_url}/login/")
     page.fill("#username", username)
     page.fill("#password", password)
@@ -115,8 +125,13 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
             page.wait_for_function(_DRAWN, arg=[expected, steady], polling=100, timeout=timeout_ms)
         except PlaywrightTimeout:
             states = page.evaluate(_CHART_STATES)
+            why = ""
+            if "/login" in page.url:   # the session was lost: which cookies are left, what answered
+                cookies = sorted(c["name"] for c in page.context.cookies())
+                why = (f"; on the login form, cookies {cookies}, last responses "
+                       f"{getattr(page, 'recent_responses', [])}")
             raise AssertionError(f"{slug}: {expected} charts expected; after {timeout_ms / 1000:.0f} s "
-                                 f"{page.url} shows {len(states)}: {states}") from None
+                                 f"{page.url} shows {len(states)}: {states}{why}") from None
 
     try:
         for _ in range(3):
