@@ -168,10 +168,13 @@ def classify(parsed: DataFrame, cameras: DataFrame) -> DataFrame:
          F.concat(F.lit("violation: "), j["violation"])),
     ]
     reason = F.lit(None).cast("string")
-    detail = F.lit(None).cast("string")
-    for code, cond, text in reversed(rules):  # first matching rule wins
+    for code, cond, _ in reversed(rules):  # first matching rule wins
         reason = F.when(cond, F.lit(code)).otherwise(reason)
-        detail = F.when(cond, text).otherwise(detail)
+    # the detail of the rule that won: each rule's condition (JSON fields, regexes) is
+    # evaluated once per line, in the reason above, not a second time here
+    detail = F.lit(None).cast("string")
+    for code, _, text in rules:
+        detail = F.when(F.col("reason_code") == F.lit(code), text).otherwise(detail)
     return df.withColumn("reason_code", reason).withColumn("reason_detail", detail).drop("_cam_id")
 
 
@@ -186,8 +189,9 @@ def staged_rows(classified: DataFrame) -> DataFrame:
 
 
 def content_hash(df: DataFrame) -> Column:
-    """One value per distinct event content (see CONTENT_COLUMNS); NULLs are told apart."""
-    return F.sha2(F.to_json(F.struct(*[F.col(c) for c in CONTENT_COLUMNS])), 256)
+    """One value per distinct event content (see CONTENT_COLUMNS and
+    :func:`spark_jobs.common.content_hash`)."""
+    return common.content_hash(CONTENT_COLUMNS)
 
 
 def valid_events(classified: DataFrame) -> DataFrame:

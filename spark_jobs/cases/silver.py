@@ -261,7 +261,7 @@ CONTENT_EXCLUDED = ("landing_date", "source_file", "record_no", "ingested_at", "
 
 
 def content_hash(df: DataFrame) -> Column:
-    return F.sha2(F.to_json(F.struct(*[F.col(c) for c in VERSION_COLS if c not in CONTENT_EXCLUDED])), 256)
+    return common.content_hash([c for c in VERSION_COLS if c not in CONTENT_EXCLUDED])
 
 
 def latest(vers: DataFrame) -> DataFrame:
