@@ -260,7 +260,7 @@ def shape(conformed: DataFrame) -> DataFrame:
 CONTENT_EXCLUDED = ("landing_date", "source_file", "record_no", "ingested_at", "processed_at")
 
 
-def content_hash(df: DataFrame) -> Column:
+def content_hash() -> Column:
     return common.content_hash([c for c in VERSION_COLS if c not in CONTENT_EXCLUDED])
 
 
@@ -292,8 +292,8 @@ def resolve(spark: SparkSession, shaped: DataFrame) -> DataFrame:
     :func:`spark_jobs.common.resolve_copies`)."""
     held_table = spark.table(config.SILVER_CASE_RECORD_VERSIONS)
     held = (held_table.join(shaped.select(*KEYS).distinct(), KEYS, "left_semi")
-            .select(*KEYS, *ROW_KEY, content_hash(held_table).alias("_content")))
-    return common.resolve_copies(shaped.withColumn("_content", content_hash(shaped)), held, KEYS, ROW_KEY)
+            .select(*KEYS, *ROW_KEY, content_hash().alias("_content")))
+    return common.resolve_copies(shaped.withColumn("_content", content_hash()), held, KEYS, ROW_KEY)
 
 
 def _version_label() -> Column:
