@@ -318,7 +318,8 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
                                   F.lit(" with other content")).alias("_detail")),
         spark.table(config.BRONZE_CAMERA_EVENTS), ROW_KEY, F.col("_detail"))
     held_landings = sorted(r[0] for r in displaced.select("_held_landing").distinct().collect())
-    winners = checked.where(later).select(
+    replacing = checked.where(later)   # first copies whose held copy landed later: they replace it
+    winners = replacing.select(
         "event_id", F.concat_ws(":", "source_file", F.col("line_no").cast("string")).alias("at"))
     # (displaced and winners come from the checkpoint taken before any write: the MERGEs
     # below cannot change them)
@@ -336,7 +337,7 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     inserted = merge_insert_new(spark, keep.where(F.col("_held").isNull()).select(*cols),
                                 config.SILVER_CAMERA_EVENTS, ["event_date", "event_id"], prune=prune)
     if replaced:
-        inserted += merge_insert_new(spark, checked.where(later).select(*cols), config.SILVER_CAMERA_EVENTS,
+        inserted += merge_insert_new(spark, replacing.select(*cols), config.SILVER_CAMERA_EVENTS,
                                      ["event_date", "event_id"], prune=prune,
                                      replace_when="t.landing_date > s.landing_date")
     log(f"{step} MERGE into silver: {fmt(inserted)} new ({laps.lap()})")

@@ -30,17 +30,14 @@ def test_null_in_different_columns_gives_different_values(spark_local):
 
 
 def test_camera_hash_ignores_where_the_copy_landed(spark_local):
-    cols = list(camera_silver.CONTENT_COLUMNS)
-    base = {"camera_id": "CAM-1", "event_time": "2025-11-03 08:00:00", "plate": "30A-123.45",
-            "vehicle_type": "car", "lane": 1, "speed_kmh": 52.0, "confidence": 0.93,
-            "violation_code": None}
-    resend = {**base}
-    changed = {**base, "plate": "30A-123.46"}
+    # columns: where the copy landed, then camera_silver.CONTENT_COLUMNS in their order
     schema = ("source_file string, line_no long, camera_id string, event_time string, plate string, "
               "vehicle_type string, lane int, speed_kmh double, confidence double, violation_code string")
-    rows = [("f1.jsonl.gz", 1, *(d[c] for c in cols)) for d in (base,)] + \
-           [("f2.jsonl.gz", 7, *(d[c] for c in cols)) for d in (resend, changed)]
-    first, again, other = _hashes(spark_local, rows, schema, camera_silver.content_hash())
-    assert first == again
+    assert schema.split(", ")[2:] == [f"{c} {t}" for c, t in zip(
+        camera_silver.CONTENT_COLUMNS, ["string"] * 4 + ["int", "double", "double", "string"])]
+    content = ("CAM-1", "2025-11-03 08:00:00", "30A-123.45", "car", 1, 52.0, 0.93, None)
+    changed = ("CAM-1", "2025-11-03 08:00:00", "30A-123.46", "car", 1, 52.0, 0.93, None)
+    rows = [("f1.jsonl.gz", 1, *content), ("f2.jsonl.gz", 7, *content), ("f2.jsonl.gz", 8, *changed)]
+    first, resend, other = _hashes(spark_local, rows, schema, camera_silver.content_hash())
+    assert first == resend
     assert first != other
-
