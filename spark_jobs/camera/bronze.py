@@ -22,7 +22,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs import config
-from spark_jobs.common import ensure_schema, fmt, loaded_files, log, merge_insert_new
+from spark_jobs.common import BULK_WRITE_CONF, ensure_schema, fmt, loaded_files, log, merge_insert_new, session_conf
 from spark_jobs.session import get_spark
 
 BRONZE_DDL = f"""
@@ -173,7 +173,8 @@ def run(spark: SparkSession, landing_date: dt.date, run_id: str) -> dict[str, in
         .where(F.col("source_file") != "")
     if len(todo) < len(files):
         batch = batch.where(F.col("source_file").isin([p.relative_to(cfg.landing_dir).as_posix() for p in todo]))
-    inserted = merge_insert_new(spark, batch, config.BRONZE_CAMERA_EVENTS, keys, prune=prune)
+    with session_conf(spark, BULK_WRITE_CONF):   # files read by fewer tasks, lines written by all
+        inserted = merge_insert_new(spark, batch, config.BRONZE_CAMERA_EVENTS, keys, prune=prune)
     # Files that gave no line: empty, corrupt or truncated. Read them again, keep what is whole.
     now_loaded = loaded_files(spark, config.BRONZE_CAMERA_EVENTS, landing_date)
     unreadable = [p for p in todo if p.relative_to(cfg.landing_dir).as_posix() not in now_loaded]
