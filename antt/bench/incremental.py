@@ -147,7 +147,7 @@ def measure(landing: Path, work_dir: Path, day: dt.date, history_days: int, rows
     for d in (template, day):
         generate_day(landing, d, rows, cameras)
     out: dict = {}
-    for n in (1, history_days):
+    for n in dict.fromkeys((1, history_days)):   # --history-days 1: the one run only
         log(f"incremental: {n} day(s) of history ({rows:,} reads a day), then the daily run of {day}")
         reset_warehouse()
         ingest(template)
