@@ -34,11 +34,12 @@ class Laps:
 
 # Session settings of the camera day's big writes (bronze and silver), measured on a 1.5 M-read
 # day (local[2]): Delta's optimized write bins a table partition into 512 MiB before
-# writing, so a day's 121 MB of bronze (86 MB of silver) went to ONE file, written by one
-# task on one core, and the next step read it back as one task too — appending bronze
-# took 12.6 s with it, 8.6 s without (15 files); and Spark packed the landing day's 7,245
-# small gzip files into 227 read tasks, costing each file 4 MiB (openCostInBytes) where
-# opening one costs far less here — 256 KiB: 15 tasks, reading + splitting 12.9 s -> 6.1 s.
+# writing, and a MERGE repartitions its output by the partition column, so a day's 121 MB
+# of bronze (86 MB of silver) went to ONE file, written by one task on one core, and the
+# next step read it back as one task too — appending bronze took 12.6 s with the binning,
+# 8.6 s without (15 files); and Spark packed the landing day's 7,245 small gzip files into
+# 227 read tasks, costing each file 4 MiB (openCostInBytes) where opening one costs far
+# less here — 256 KiB: 15 tasks, reading + splitting 12.9 s -> 6.1 s.
 BULK_WRITE_CONF = {
     "spark.databricks.delta.optimizeWrite.enabled": "false",
     "spark.databricks.delta.merge.repartitionBeforeWrite.enabled": "false",
