@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="comma-separated parts to run: ingest, incremental, dashboards, and on the "
                         "cluster profile scaling (default the first three; "
                         "dashboards reads the gold tables the incremental part left)")
-    p.add_argument("--history-days", type=int, default=365, help="days of history for the incremental part (1: the daily run after one day, alone)")
+    p.add_argument("--history-days", type=int, default=365,
+                   help="days of history for the incremental part (1: the daily run after one day, alone)")
     p.add_argument("--history-rows", type=int, default=100_000,
                    help="plate reads per day in the incremental part (default 100,000)")
     p.add_argument("--history-cameras", type=int, default=300, help="cameras in the incremental part")

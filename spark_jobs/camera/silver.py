@@ -307,20 +307,22 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     later = F.col("_held_landing") > F.lit(landing_date)
     differs = F.col("_held").isNotNull() & (F.col("_held") != F.col("_content"))
     kept = F.col("_held").isNull() | (F.col("_held") == F.col("_content")) | later
+    prior = differs & ~later                  # silver holds an earlier-landed copy with other content
+    displaces = differs & later               # ... a later-landed one with other content: it moves
     checked = checked_all.where(first)
     in_batch_conflict = checked_all.where(in_batch)
-    prior_conflict = checked.where(differs & ~later)
-    displaced = checked.where(differs & later)
+    prior_conflict = checked.where(prior)
+    displaced = checked.where(displaces)
     keep = checked.where(kept)
     # counted in ONE pass over the checkpoint (five jobs before, 49 s at 20 M reads): the
     # conflicts in the batch and with silver, the copies to keep and those replacing a
     # later-landed copy, and the landing days of the held copies they displace
     tally = checked_all.agg(
         F.count(F.when(in_batch, 1)).alias("in_batch"),
-        F.count(F.when(first & differs & ~later, 1)).alias("prior"),
+        F.count(F.when(first & prior, 1)).alias("prior"),
         F.count(F.when(first & later, 1)).alias("replaced"),
         F.count(F.when(first & kept, 1)).alias("keep"),
-        F.collect_set(F.when(first & differs & later, F.col("_held_landing"))).alias("held_landings"),
+        F.collect_set(F.when(first & displaces, F.col("_held_landing"))).alias("held_landings"),
     ).first()
     n_conflicts = tally["in_batch"] + tally["prior"]
     # the raw lines of conflicting copies come from bronze (read only when there are any)
