@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
@@ -35,7 +36,8 @@ _CHART_STATES = """() => Array.from(document.querySelectorAll('[data-test="chart
   return {title: title ? title.innerText.trim() : '',
           error: alert ? alert.innerText.trim() : null,
           text: body ? body.innerText.trim() : '',
-          drawn: !!(body && body.querySelector('svg, canvas, .header-line, table'))};
+          drawn: !!(body && body.querySelector('svg, canvas, .header-line, table')),
+          loading: !!b.querySelector('[data-test="loading-indicator"]')};
 })"""
 
 
@@ -45,6 +47,7 @@ class ChartState:
     error: str | None
     text: str
     drawn: bool
+    loading: bool = False
 
 
 @dataclass
@@ -116,6 +119,24 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
             except Exception:  # an error page; the chart shows the error
                 pass
 
+    # chart-data requests sent and not yet answered (slice id, seconds since sent): a chart
+    # that never draws is explained by its request still hanging or by what it answered
+    pending: dict = {}
+
+    def sent(request):
+        if "/api/v1/chart/data" in request.url and request.method == "POST":
+            try:
+                slice_id = (request.post_data_json or {}).get("form_data", {}).get("slice_id")
+            except Exception:
+                slice_id = None
+            pending[id(request)] = (slice_id, time.monotonic())
+
+    def ended(request):
+        pending.pop(id(request), None)
+
+    page.on("request", sent)
+    page.on("requestfinished", ended)
+    page.on("requestfailed", ended)
     page.on("response", keep)
     page.goto(f"{base_url}/superset/dashboard/{slug}/" + (f"?{urlencode(params)}" if params else ""))
 
@@ -130,8 +151,11 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
                 cookies = sorted(c["name"] for c in page.context.cookies())
                 why = (f"; on the login form, cookies {cookies}, last responses "
                        f"{getattr(page, 'recent_responses', [])}")
+            now = time.monotonic()
+            hanging = [f"slice {sid} for {now - t0:.0f} s" for sid, t0 in pending.values()]
             raise AssertionError(f"{slug}: {expected} charts expected; after {timeout_ms / 1000:.0f} s "
-                                 f"{page.url} shows {len(states)}: {states}{why}") from None
+                                 f"{page.url} shows {len(states)}: {states}{why}; chart-data "
+                                 f"requests unanswered: {hanging or 'none'}") from None
 
     try:
         for _ in range(3):
@@ -145,6 +169,8 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
         page.remove_listener("response", keep)
+        for event, handler in (("request", sent), ("requestfinished", ended), ("requestfailed", ended)):
+            page.remove_listener(event, handler)
     rows = [row for body in bodies for result in body.get("result") or []
             for row in result.get("data") or [] if isinstance(row, dict)]
     return DashboardView([ChartState(**s) for s in states], rows)
