@@ -47,7 +47,7 @@ class ChartState:
     error: str | None
     text: str
     drawn: bool
-    loading: bool = False
+    loading: bool
 
 
 @dataclass
@@ -129,10 +129,10 @@ def open_dashboard(page, base_url: str, slug: str, shot: str, params: dict | Non
                 slice_id = (request.post_data_json or {}).get("form_data", {}).get("slice_id")
             except Exception:
                 slice_id = None
-            pending[id(request)] = (slice_id, time.monotonic())
+            pending[request] = (slice_id, time.monotonic())
 
     def ended(request):
-        pending.pop(id(request), None)
+        pending.pop(request, None)
 
     page.on("request", sent)
     page.on("requestfinished", ended)
