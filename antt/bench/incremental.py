@@ -100,6 +100,16 @@ def dbt_build(target_dir: Path) -> float:
     return seconds
 
 
+def slowest_nodes(target_dir: Path, n: int = 12) -> list[tuple[str, float]]:
+    """The ``n`` dbt nodes (models, tests) of the last build that took longest, from
+    ``target/run_results.json``: (node id without the project prefix, seconds)."""
+    import json
+
+    results = json.loads((target_dir / "target" / "run_results.json").read_text())["results"]
+    timed = [(r["unique_id"].replace(".antt.", ":", 1), float(r["execution_time"])) for r in results]
+    return sorted(timed, key=lambda kv: -kv[1])[:n]
+
+
 def ingest(day: dt.date) -> None:
     """One landing day through registry → bronze → silver (the ingest part's own steps), and
     what gold needs beside it."""
@@ -133,6 +143,7 @@ def daily_run(day: dt.date, work_dir: Path) -> dict[str, float]:
                                                   "silver.cameras"], [day]))
     step("prepare sources", lambda: (prepare.run(spark), run_gates(spark, REFERENCE_TABLES)))
     steps["dbt build"] = dbt_build(work_dir)
+    log("dbt build: slowest nodes: " + ", ".join(f"{uid} {s:.1f} s" for uid, s in slowest_nodes(work_dir)))
     step("gold gate", lambda: run_gates(spark, suites_of("gold")))
     steps["total"] = sum(steps.values())
     return steps

@@ -131,3 +131,15 @@ def test_service_peak_memory_sums_the_process_tree(tmp_path):
         child.kill()
         child.wait()
     assert service_peak_mib(tmp_path / "missing.pid") is None
+
+
+def test_slowest_dbt_nodes_come_from_run_results_longest_first(tmp_path):
+    from antt.bench.incremental import slowest_nodes
+
+    (tmp_path / "target").mkdir()
+    results = [{"unique_id": "model.antt.fct_camera_violations", "execution_time": 41.5},
+               {"unique_id": "test.antt.not_null_x.abc", "execution_time": 0.8},
+               {"unique_id": "model.antt.mart_traffic_hotspots", "execution_time": 63.25}]
+    (tmp_path / "target" / "run_results.json").write_text(json.dumps({"results": results}))
+    assert slowest_nodes(tmp_path, n=2) == [("model:mart_traffic_hotspots", 63.25),
+                                           ("model:fct_camera_violations", 41.5)]
