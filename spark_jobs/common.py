@@ -219,10 +219,14 @@ def rank_copies(df: DataFrame, keys: list[str], row_key: list[str], content: Col
 
 
 def conflict_rows(copies: DataFrame, bronze: DataFrame, row_key: list[str], detail: Column,
-                  extra: tuple[str, ...] = ()) -> DataFrame:
+                  extra: tuple[str, ...] = (), broadcast: bool = False) -> DataFrame:
     """Quarantine rows (reason DUPLICATE_CONFLICT) for conflicting copies, with the raw
-    payload from bronze; ``extra`` columns of the copies are carried along."""
-    return copies.select(*row_key, *extra, detail.alias("reason_detail")).join(
+    payload from bronze; ``extra`` columns of the copies are carried along.
+
+    ``broadcast``: the copies are few (conflicts are rare) and bronze is the whole landing
+    day with its raw lines — broadcast the copies so bronze is scanned, not shuffled."""
+    wanted = copies.select(*row_key, *extra, detail.alias("reason_detail"))
+    return (F.broadcast(wanted) if broadcast else wanted).join(
         bronze.select(*row_key, "raw", "ingested_at"), row_key,
     ).select(*row_key, *extra, F.lit("DUPLICATE_CONFLICT").alias("reason_code"), "reason_detail",
              "raw", "ingested_at", F.current_timestamp().alias("quarantined_at"))

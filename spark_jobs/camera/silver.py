@@ -322,6 +322,9 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         F.count(F.when(first & prior, 1)).alias("prior"),
         F.count(F.when(first & later, 1)).alias("replaced"),
         F.count(F.when(first & kept, 1)).alias("keep"),
+        # kept, and silver holds the same content from an EARLIER landing day: it stays there
+        F.count(F.when(first & kept & ~later & (F.col("_held_landing") < F.lit(landing_date)), 1))
+        .alias("held_earlier"),
         F.collect_set(F.when(first & displaces, F.col("_held_landing"))).alias("held_landings"),
     ).first()
     n_conflicts = tally["in_batch"] + tally["prior"]
@@ -329,17 +332,17 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     conflict_rows = common.conflict_rows(
         in_batch_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" first landed at "), F.col("_first_at"),
-                 F.lit(" with other content"))).unionByName(common.conflict_rows(
+                 F.lit(" with other content")), broadcast=True).unionByName(common.conflict_rows(
         prior_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" already in silver from "), F.col("_held_at"),
-                 F.lit(" with other content")))) if n_conflicts else None
+                 F.lit(" with other content")), broadcast=True)) if n_conflicts else None
     displaced_rows = common.conflict_rows(
         displaced.select(F.col("_held_landing").alias("landing_date"), F.col("_held_file").alias("source_file"),
                          F.col("_held_line").alias("line_no"),
                          F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" already in silver from "),
                                   F.concat_ws(":", "source_file", F.col("line_no").cast("string")),
                                   F.lit(" with other content")).alias("_detail")),
-        spark.table(config.BRONZE_CAMERA_EVENTS), ROW_KEY, F.col("_detail"))
+        spark.table(config.BRONZE_CAMERA_EVENTS), ROW_KEY, F.col("_detail"), broadcast=True)
     held_landings = sorted(tally["held_landings"])
     replacing = checked.where(later)   # first copies whose held copy landed later: they replace it
     winners = replacing.select(
@@ -381,13 +384,17 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         prune=f"t.landing_date = DATE'{landing_date.isoformat()}'", delete_stale=True,
     )
     log(f"{step} MERGE into quarantine: {fmt(q_new)} new ({laps.lap()})")
-    # Check against what the tables now hold, not against our own arithmetic.
+    # Check against what the tables now hold, not against our own arithmetic: the events
+    # kept are silver's rows of this landing day (inserted or replacing now, or by an earlier
+    # run of this day) plus those silver held from an earlier landing day with the same
+    # content (found in silver when checked; this job only adds and replaces). Counted by a
+    # pruned scan of two columns — the semi-join of the kept ids against silver's days it
+    # replaced cost 52 s at 20 M reads.
     in_silver = (
         spark.table(config.SILVER_CAMERA_EVENTS)
-        .where(F.col("event_date").isin(dates))
-        .join(keep.select("event_date", "event_id"), ["event_date", "event_id"], "left_semi")
+        .where(F.col("event_date").isin(dates) & (F.col("landing_date") == F.lit(landing_date)))
         .count()
-    )
+    ) + tally["held_earlier"]
     in_quarantine = (
         spark.table(config.QUARANTINE_CAMERA_EVENTS)
         .where(F.col("landing_date") == F.lit(landing_date)).count()
