@@ -3,7 +3,7 @@
     here, when the test runs):
 
       __days_touched__   date'YYYY-MM-DD' — the earliest `event_date` among the rows of the
-                         tested relation processed within lookback_days of its newest
+                         tested relation processed within lookback_hours of its newest
                          `processed_at`: the days the last incremental build rewrote.
 
     `where: "event_date >= __days_touched__"` on the tests of a large incremental fact

@@ -5,8 +5,8 @@
 {% macro first_touched_date(source_relation, date_column, processed_column, this_processed_column) -%}
     {#- First `date_column` day an incremental model must recompute: the earliest day of the
         source rows processed after this model's newest `this_processed_column` minus
-        var lookback_days (so late and backfilled rows are picked up whatever their date;
-        with lookback_days 0 exactly the rows processed since the last build).
+        var lookback_hours (so late and backfilled rows are picked up whatever their date;
+        with lookback_hours 0 exactly the rows processed since the last build).
         Full build, or a table built before it had `this_processed_column` → the beginning
         of time; nothing new → '9999-12-31' (no row recomputed). -#}
     {%- if execute and is_incremental() -%}
@@ -53,12 +53,12 @@
 {%- endmacro %}
 
 {% macro lookback_threshold(relation, processed_column) -%}
-    {#- The newest `processed_column` of `relation` minus var lookback_days, as a timestamp
+    {#- The newest `processed_column` of `relation` minus var lookback_hours, as a timestamp
         string (from the beginning of time when the relation is empty): the start of the
         window of rows the last incremental builds processed. Only call it when `execute`. -#}
     {%- set sql -%}
         select cast(coalesce(max({{ processed_column }}), timestamp'1900-01-01')
-                    - interval {{ var('lookback_days') }} days as string)
+                    - make_interval(0, 0, 0, 0, {{ var('lookback_hours') }}, 0, 0) as string)
         from {{ relation }}
     {%- endset -%}
     {{- return(run_query(sql).columns[0].values()[0]) -}}

@@ -203,7 +203,7 @@ def _per_day(df, column: str = "event_date", value=None) -> dict[dt.date, int]:
 
 
 def test_an_incremental_build_rewrites_only_its_window(built, spark, landing_dir):
-    """With lookback_days 0 a build recomputes exactly the event days of the reads silver
+    """With lookback_hours 0 a build recomputes exactly the event days of the reads silver
     processed since the last build: here 7 new violations of TRACE_DAY (the newest camera
     day) in a file landing two days later. The fact overwrites only that day's partition
     (dynamic partition overwrite) and the daily mart merges only that day, so the days
@@ -232,7 +232,7 @@ def test_an_incremental_build_rewrites_only_its_window(built, spark, landing_dir
     bronze.run(spark, INCR_LANDING, "test-incremental")
     silver.run(spark, INCR_LANDING)
 
-    dbt_build("+mart_violations_commune_daily", command="run", dbt_vars={"lookback_days": 0})
+    dbt_build("+mart_violations_commune_daily", command="run", dbt_vars={"lookback_hours": 0})
 
     compiled = (DBT_DIR / "target" / "compiled" / "antt" / "models" / "marts" / "traffic"
                 / "fct_camera_violations.sql").read_text()

@@ -4,7 +4,7 @@
     share later than var('dq_max_delay_hours_camera').
     Incremental, so a daily build does not re-read a year of plate reads: it recomputes every
     day from the earliest event day of the reads processed since its last build (minus
-    lookback_days) on — whole days, so each figure is the same as over all reads — and merges
+    lookback_hours) on — whole days, so each figure is the same as over all reads — and merges
     those days in. mart_dq_scorecard_daily, rebuilt as a table (expected camera-hours follow
     the current registry), reads these few rows a day instead. -#}
 {%- set since = first_touched_date(ref('stg_camera__events'), 'event_date', 'processed_at',

@@ -1,5 +1,5 @@
 {#- Incremental: re-reads the silver partitions from the earliest event day of the reads
-    processed since the last build (minus lookback_days) — a date literal, so Spark prunes
+    processed since the last build (minus lookback_hours) — a date literal, so Spark prunes
     silver's partitions — and overwrites those event_date partitions of this table (dynamic
     partition overwrite: no MERGE, the other days are not read). -#}
 {%- set since = first_touched_date(ref('stg_camera__events'), 'event_date', 'processed_at',

@@ -19,8 +19,11 @@
     24:00 local) and the mean OCR confidence. Every registered camera has a row every day
     from the first to the last day with camera data.
     Incremental: recomputes every day from the earliest day of the reads processed since the
-    last build (minus lookback_days) on — late and backfilled reads are merged in, and the
-    expected volume of the days after them follows — reading 7 days more for that volume. -#}
+    last build (macros/incremental_window.sql) on — late and backfilled reads are merged in,
+    and the expected volume of the days after them follows. Only those days of reads are
+    read: the expected volume of the first of them comes from the 7 days before, which this
+    table already holds (their reads did not change — no read processed since is of them),
+    not from reading those days of plate reads again (at Hanoi scale 7 × 20 M rows a day). -#}
 {%- set since = first_touched_date(ref('stg_camera__events'), 'event_date', 'processed_at',
                                    'last_processed_at') %}
 with
@@ -29,7 +32,7 @@ events as (
 
     select camera_id, event_date, event_time, plate, speed_kmh, ocr_confidence, processed_at
     from {{ ref('stg_camera__events') }}
-    where event_date >= date_sub(date'{{ since }}', 7)
+    where event_date >= date'{{ since }}'
 
 ),
 
@@ -105,6 +108,34 @@ daily as (
 
 ),
 
+-- each camera's reads per day (NULL: no data): the grid's days, and (incremental) the 7
+-- days before them as this table holds them
+volumes as (
+
+    select grid.camera_id, grid.day, daily.reads
+    from grid
+    left join daily on grid.camera_id = daily.camera_id and grid.day = daily.event_date
+    {%- if is_incremental() %}
+    union all
+    select camera_id, day, nullif(reads, 0) as reads
+    from {{ this }}
+    where day >= date_sub(date'{{ since }}', 7) and day < date'{{ since }}'
+    {%- endif %}
+
+),
+
+expected as (
+
+    select
+        camera_id, day,
+        -- the mean of the 7 calendar days before (days without data do not count)
+        avg(reads) over (
+            partition by camera_id order by datediff(day, date'1970-01-01')
+            range between 7 preceding and 1 preceding) as expected_reads
+    from volumes
+
+),
+
 with_expected as (
 
     select
@@ -113,13 +144,12 @@ with_expected as (
         daily.active_hours, daily.distinct_speeds, daily.mean_confidence, daily.last_processed_at,
         plates.top_plate_reads,
         greatest(gaps.max_inner_gap, gaps.tail_gap) as longest_gap_hours,
-        avg(daily.reads) over (
-            partition by grid.camera_id order by grid.day
-            rows between 7 preceding and 1 preceding)  as expected_reads
+        expected.expected_reads
     from grid
     left join daily on grid.camera_id = daily.camera_id and grid.day = daily.event_date
     left join plates on grid.camera_id = plates.camera_id and grid.day = plates.event_date
     left join gaps on grid.camera_id = gaps.camera_id and grid.day = gaps.event_date
+    left join expected on grid.camera_id = expected.camera_id and grid.day = expected.day
 
 ),
 

@@ -1,7 +1,7 @@
 {#- Camera violations per commune, day and violation type: the table the "Vi phạm giao thông
     qua camera" dashboard reads.
     Incremental: recomputes every day from the earliest event day of the violations processed
-    since the last build (minus lookback_days) — a date literal, so only those partitions of
+    since the last build (minus lookback_hours) — a date literal, so only those partitions of
     fct_camera_violations are read — and merges those days in. -#}
 {%- set since = first_touched_date(ref('fct_camera_violations'), 'event_date', 'processed_at',
                                    'last_processed_at') %}
