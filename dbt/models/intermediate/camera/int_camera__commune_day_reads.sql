@@ -37,12 +37,26 @@ reads as (
 
 ),
 
-final as (
+-- camera-hours on their own: with count(distinct camera_id, event_hour) beside the other
+-- figures Spark aggregates every figure per day × commune × camera × hour first, one
+-- percentile sketch per camera-hour (27.5 s against 10.8 s for 10 M reads, measured)
+camera_hours as (
+
+    select day, commune_code, cast(count(*) as bigint) as camera_hours
+    from (
+        select distinct day, commune_code, camera_id, event_hour
+        from reads
+        where camera_id is not null and event_hour is not null
+    )
+    group by day, commune_code
+
+),
+
+figures as (
 
     select
         day,
         commune_code,
-        cast(count(distinct camera_id, event_hour) as bigint) as camera_hours,
         cast(count(*) as bigint) as reads,
         cast(avg(fields_present) as double) as field_completeness,
         cast(percentile_approx(delay_hours, 0.95) as double) as delay_p95_hours,
@@ -51,6 +65,24 @@ final as (
         max(processed_at) as last_processed_at
     from reads
     group by day, commune_code
+
+),
+
+final as (
+
+    select
+        figures.day,
+        figures.commune_code,
+        coalesce(camera_hours.camera_hours, cast(0 as bigint)) as camera_hours,
+        figures.reads,
+        figures.field_completeness,
+        figures.delay_p95_hours,
+        figures.late_share,
+        figures.last_processed_at
+    from figures
+    left join camera_hours
+        on figures.day = camera_hours.day
+        and figures.commune_code <=> camera_hours.commune_code
 
 )
 
