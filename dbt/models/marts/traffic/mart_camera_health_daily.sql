@@ -99,8 +99,10 @@ daily as (
     select
         camera_id, event_date,
         count(*)                                    as reads,
-        count(distinct hour(event_time))            as active_hours,
-        count(distinct speed_kmh)                   as distinct_speeds,
+        -- no distinct aggregate (Spark would expand every read once per distinct column):
+        -- the hours with a read as bits of a 24-bit mask, a constant speed as min = max
+        bit_count(bit_or(shiftleft(cast(1 as bigint), hour(event_time)))) as active_hours,
+        min(speed_kmh) = max(speed_kmh)             as constant_speed,
         avg(ocr_confidence)                         as mean_confidence,
         max(processed_at)                           as last_processed_at
     from events
@@ -141,7 +143,7 @@ with_expected as (
     select
         grid.*,
         coalesce(daily.reads, 0) as reads,
-        daily.active_hours, daily.distinct_speeds, daily.mean_confidence, daily.last_processed_at,
+        daily.active_hours, daily.constant_speed, daily.mean_confidence, daily.last_processed_at,
         plates.top_plate_reads,
         greatest(gaps.max_inner_gap, gaps.tail_gap) as longest_gap_hours,
         expected.expected_reads
@@ -169,7 +171,7 @@ final as (
         cast(round(mean_confidence, 4) as double)                                as mean_ocr_confidence,
         case
             when reads = 0 then 'NO_DATA'
-            when reads >= 20 and (top_plate_reads > reads / 2 or distinct_speeds = 1) then 'STUCK'
+            when reads >= 20 and (top_plate_reads > reads / 2 or constant_speed) then 'STUCK'
             when expected_reads is not null
                  and reads < {{ var('camera_health_min_share', 0.5) }} * expected_reads then 'INSUFFICIENT_DATA'
             else 'OK'
