@@ -208,6 +208,14 @@ def valid_events(classified: DataFrame) -> DataFrame:
 
 
 ROW_KEY = ["landing_date", "source_file", "line_no"]
+# Conflicting copies up to this many are broadcast into the lookup of their raw lines in
+# bronze (the day is scanned, not shuffled with its raw text: see common.conflict_rows); a
+# resend that conflicts wholesale (a vendor bug) is joined the ordinary way instead.
+BROADCAST_MAX_ROWS = 1_000_000
+
+
+def few(n: int) -> bool:
+    return n <= BROADCAST_MAX_ROWS
 
 
 def rank_copies(valid: DataFrame) -> DataFrame:
@@ -325,6 +333,7 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         # kept, and silver holds the same content from an EARLIER landing day: it stays there
         F.count(F.when(first & kept & ~later & (F.col("_held_landing") < F.lit(landing_date)), 1))
         .alias("held_earlier"),
+        F.count(F.when(first & displaces, 1)).alias("displaced"),
         F.collect_set(F.when(first & displaces, F.col("_held_landing"))).alias("held_landings"),
     ).first()
     n_conflicts = tally["in_batch"] + tally["prior"]
@@ -332,17 +341,17 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     conflict_rows = common.conflict_rows(
         in_batch_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" first landed at "), F.col("_first_at"),
-                 F.lit(" with other content")), broadcast=True).unionByName(common.conflict_rows(
+                 F.lit(" with other content")), broadcast=few(n_conflicts)).unionByName(common.conflict_rows(
         prior_conflict, bronze, ROW_KEY,
         F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" already in silver from "), F.col("_held_at"),
-                 F.lit(" with other content")), broadcast=True)) if n_conflicts else None
+                 F.lit(" with other content")), broadcast=few(n_conflicts))) if n_conflicts else None
     displaced_rows = common.conflict_rows(
         displaced.select(F.col("_held_landing").alias("landing_date"), F.col("_held_file").alias("source_file"),
                          F.col("_held_line").alias("line_no"),
                          F.concat(F.lit("event_id "), F.col("event_id"), F.lit(" already in silver from "),
                                   F.concat_ws(":", "source_file", F.col("line_no").cast("string")),
                                   F.lit(" with other content")).alias("_detail")),
-        spark.table(config.BRONZE_CAMERA_EVENTS), ROW_KEY, F.col("_detail"), broadcast=True)
+        spark.table(config.BRONZE_CAMERA_EVENTS), ROW_KEY, F.col("_detail"), broadcast=few(tally["displaced"]))
     held_landings = sorted(tally["held_landings"])
     replacing = checked.where(later)   # first copies whose held copy landed later: they replace it
     winners = replacing.select(
