@@ -44,7 +44,8 @@ runs).
 and nightly at 02:00 (Asia/Ho_Chi_Minh) as a safety net. One run at a time; silver
 updates that arrive meanwhile are gathered into the next run.
 Incremental models recompute the event days of the rows processed since their last build
-(less a margin of `lookback_hours`, dbt var), so late events are merged in. Trigger by hand to rebuild after changing a model.
+(less a margin of `lookback_hours`, dbt var), so late events are merged in. Trigger by hand
+to rebuild after changing a model.
 """
 
 

@@ -331,7 +331,7 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         F.count(F.when(first & later, 1)).alias("replaced"),
         F.count(F.when(first & kept, 1)).alias("keep"),
         # kept, and silver holds the same content from an EARLIER landing day: it stays there
-        F.count(F.when(first & kept & ~later & (F.col("_held_landing") < F.lit(landing_date)), 1))
+        F.count(F.when(first & kept & (F.col("_held_landing") < F.lit(landing_date)), 1))
         .alias("held_earlier"),
         F.count(F.when(first & displaces, 1)).alias("displaced"),
         F.collect_set(F.when(first & displaces, F.col("_held_landing"))).alias("held_landings"),
