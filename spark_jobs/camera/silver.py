@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -224,9 +225,54 @@ def rank_copies(valid: DataFrame) -> DataFrame:
     return common.rank_copies(valid, ["event_id"], ROW_KEY, content_hash())
 
 
+def ranked_copies(valid: DataFrame) -> DataFrame:
+    """:func:`rank_copies`, with only the copies of repeated event_ids sorted: the ids seen
+    more than once are found by a shuffle of the ids alone and broadcast; every other copy
+    is its id's only one (``_n`` 1, its own content and place), so the day's rows are not
+    shuffled and sorted whole for a window over a few percent of them. A day resent
+    wholesale (more repeated ids than fit in a broadcast) is ranked the plain way."""
+    repeated = valid.groupBy("event_id").count().where("count > 1").select("event_id").localCheckpoint()
+    if not few(repeated.count()):
+        return rank_copies(valid)
+    ids = F.broadcast(repeated)
+    single = (valid.join(ids, "event_id", "left_anti")
+              .withColumn("_content", content_hash())
+              .withColumn("_n", F.lit(1))
+              .withColumn("_first_content", F.col("_content"))
+              .withColumn("_first_at", F.concat_ws(":", "source_file", F.col("line_no").cast("string"))))
+    return single.unionByName(rank_copies(valid.join(ids, "event_id", "left_semi")))
+
+
 def first_copy(valid: DataFrame) -> DataFrame:
     """Keep the first landed copy of each event_id (file order, then line order)."""
     return rank_copies(valid).where("_n = 1").drop("_n", "_content", "_first_content", "_first_at")
+
+
+def held_rows(spark: SparkSession, copies: DataFrame, copies_by_date: dict[dt.date, int]) -> DataFrame:
+    """Silver's rows that share (event_date, event_id) with a valid copy of this batch —
+    what the copies are checked against. A day the batch has few copies of (the late reads
+    of the day before, a handful of stragglers) is looked up with those copies' ids
+    broadcast, so the 20 M rows silver holds of that day are scanned, not shuffled; a day of
+    many copies (the landing day itself) is taken whole (nothing yet, on a first run)."""
+    silver_now = spark.table(config.SILVER_CAMERA_EVENTS)
+    sparse: list[dt.date] = []
+    for d, n in sorted(copies_by_date.items(), key=lambda kv: kv[1]):   # fewest first, all within one broadcast
+        if not few(sum(copies_by_date[x] for x in sparse) + n):
+            break
+        sparse.append(d)
+    dense = sorted(d for d in copies_by_date if d not in sparse)
+    parts = []
+    if sparse:
+        ids = (copies.where(F.col("event_date").isin(sparse))
+               .select(F.col("event_date").alias("_d"), F.col("event_id").alias("_id")))
+        parts.append(silver_now.where(F.col("event_date").isin(sparse)).join(
+            F.broadcast(ids), (F.col("event_id") == F.col("_id")) & (F.col("event_date") == F.col("_d")),
+            "left_semi"))
+    if dense:
+        parts.append(silver_now.where(F.col("event_date").isin(dense)))
+    if not parts:
+        return silver_now.where(F.lit(False))
+    return functools.reduce(DataFrame.unionByName, parts)
 
 
 def quarantined(classified: DataFrame) -> DataFrame:
@@ -278,37 +324,39 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     counts: dict[str | None, int] = {}
     for r in by_reason_date:
         counts[r["reason_code"]] = counts.get(r["reason_code"], 0) + r["n"]
-    dates = sorted(r["event_date"] for r in by_reason_date if r["reason_code"] is None)
+    copies_by_date = {r["event_date"]: r["n"] for r in by_reason_date if r["reason_code"] is None}
+    dates = sorted(copies_by_date)
     total = sum(counts.values())
     valid = counts.get(None, 0)
     if total == 0:
         log(f"{step} no bronze rows for this landing date")
         return {"bronze": 0}
     log(f"{step} {fmt(total)} bronze lines parsed and classified, {fmt(valid)} valid ({laps.lap()})")
-    ranked = rank_copies(valid_events(staged))
+    ranked = ranked_copies(valid_events(staged))
     cols = [c for c in ranked.columns if not c.startswith("_")]
     # A first copy whose event_id silver already holds. The copy that LANDED FIRST wins, in
     # whatever order the days are loaded: held from an earlier (or this) landing day with
     # other content -> this copy is a conflict; held from a LATER landing day (a backfill out
     # of order) -> this copy replaces it, and the held copy, if its content differs, becomes
     # the conflict of its own landing day — as if the days had been loaded in order.
-    silver_now = spark.table(config.SILVER_CAMERA_EVENTS)
-    held = (silver_now.where(F.col("event_date").isin(dates))
-            .select(F.col("event_date").alias("_held_date"), F.col("event_id").alias("_held_id"),
-                    content_hash().alias("_held"),
-                    F.col("landing_date").alias("_held_landing"), F.col("source_file").alias("_held_file"),
-                    F.col("line_no").alias("_held_line"),
-                    F.concat_ws(":", "source_file", F.col("line_no").cast("string")).alias("_held_at")))
-    # every copy, ranked and checked against silver once, before this run writes to it
-    # Matched on (event_date, event_id), but with event_id as the join's only key and the date
-    # as a further condition: the join then reuses the ranking's partitioning by event_id
-    # instead of shuffling the whole day again by (date, id) — 15.6 s -> 10.8 s for ranking
-    # and checking 1.47 M copies against 0.74 M held rows, measured (the same rows matched).
-    checked_all = (ranked.join(held, (ranked.event_id == held._held_id)
+    held = held_rows(spark, valid_events(staged), copies_by_date).select(
+        F.col("event_date").alias("_held_date"), F.col("event_id").alias("_held_id"),
+        content_hash().alias("_held"),
+        F.col("landing_date").alias("_held_landing"), F.col("source_file").alias("_held_file"),
+        F.col("line_no").alias("_held_line")).localCheckpoint()
+    n_held = held.count()
+    # every copy, ranked and checked against silver once, before this run writes to it:
+    # the held rows broadcast when they are few (a first run of the day: the copies are not
+    # shuffled at all), else matched on (event_date, event_id) with event_id as the join's
+    # only key and the date as a further condition (a re-run: one shuffle by id).
+    checked_all = (ranked.join(F.broadcast(held) if few(n_held) else held,
+                               (ranked.event_id == held._held_id)
                                & (F.datediff(ranked.event_date, held._held_date) == 0), "left")
-                   .drop("_held_id", "_held_date").localCheckpoint())
-    log(f"{step} copies ranked by landing order and checked against silver's "
-        f"{len(dates)} event days ({laps.lap()})")
+                   .drop("_held_id", "_held_date")
+                   .withColumn("_held_at", F.concat_ws(":", "_held_file", F.col("_held_line").cast("string")))
+                   .localCheckpoint())
+    log(f"{step} copies ranked by landing order and checked against the {fmt(n_held)} rows silver "
+        f"holds of their ids on {len(dates)} event days ({laps.lap()})")
     # what each copy is (conditions on checked_all's columns)
     first = F.col("_n") == 1                  # the first copy of its event_id in this batch
     in_batch = (F.col("_n") > 1) & (F.col("_content") != F.col("_first_content"))
@@ -368,10 +416,16 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     # MERGE, which Delta runs as an anti-join (no rewrite of matched files: 10.5 s against
     # 13.4 s for 1.47 M rows with the replace clause, measured); the few whose held copy
     # landed later (or that silver already holds) by the MERGE that may replace a row.
+    # The insert-only MERGE matches only silver's rows of THIS landing day (a re-run's): the
+    # copies it inserts were in no landing day's row when checked, and a writer adding to
+    # these event days since makes Delta fail this commit (it read those partitions). Silver's
+    # files of other landing days are then skipped on their landing_date statistics instead
+    # of joined — the day before's 20 M rows, for its late reads.
     prune = f"t.event_date IN ({sql_date_list(dates)})"
+    this_landing = f"{prune} AND t.landing_date = DATE'{landing_date.isoformat()}'"
     with session_conf(spark, BULK_WRITE_CONF):   # written by every task (not binned into one file)
         inserted = merge_insert_new(spark, keep.where(F.col("_held").isNull()).select(*cols),
-                                    config.SILVER_CAMERA_EVENTS, ["event_date", "event_id"], prune=prune)
+                                    config.SILVER_CAMERA_EVENTS, ["event_date", "event_id"], prune=this_landing)
     if replaced:
         inserted += merge_insert_new(spark, replacing.select(*cols), config.SILVER_CAMERA_EVENTS,
                                      ["event_date", "event_id"], prune=prune,

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from pyspark.sql import functions as F
 from pyspark.testing import assertDataFrameEqual
 
@@ -91,6 +93,26 @@ def test_first_copy_keeps_the_earliest_landed_copy(spark_local):
         ("x", "camera/events/dt=2024-06-03/hh=09/CAM-00001.jsonl.gz", 1),
     ], "event_id string, source_file string, line_no int")
     assertDataFrameEqual(kept, expected)
+
+
+@pytest.mark.parametrize("broadcast_max", [1_000_000, 0], ids=["repeated-ids-broadcast", "wholesale-resend"])
+def test_ranked_copies_numbers_copies_as_the_window_over_every_row(spark_local, monkeypatch, broadcast_max):
+    """The run's ranking (only repeated ids sorted; or, past the broadcast limit, every row)
+    gives each copy the same number, first content and first place as the plain window."""
+    monkeypatch.setattr(silver, "BROADCAST_MAX_ROWS", broadcast_max)
+    h7 = bronze_df(spark_local, [ev("dup"), ev("solo"), ev("conflict", speed=50.0), ev("three")],
+                   "camera/events/dt=2024-06-03/hh=07/CAM-00001.jsonl.gz")
+    h9 = bronze_df(spark_local, [ev("three"), ev("dup"), ev("conflict", speed=51.0), ev("x"), ev("three", v="RED_LIGHT")],
+                   "camera/events/dt=2024-06-03/hh=09/CAM-00001.jsonl.gz")
+    valid = silver.valid_events(silver.classify(silver.parse(h7.unionByName(h9)), cameras_df(spark_local)))
+    cols = ["event_id", "source_file", "line_no", "_n", "_content", "_first_content", "_first_at"]
+    got = silver.ranked_copies(valid).select(*cols)
+    assertDataFrameEqual(got, silver.rank_copies(valid).select(*cols))
+    # and the numbers are what landing order says (not only the same as the window's)
+    firsts = {r["event_id"]: r["_first_at"] for r in got.where("_n = 1").collect()}
+    assert firsts["three"].endswith("hh=07/CAM-00001.jsonl.gz:4")
+    assert firsts["x"].endswith("hh=09/CAM-00001.jsonl.gz:4")
+    assert sorted(r["_n"] for r in got.where("event_id = 'three'").collect()) == [1, 2, 3]
 
 
 def test_split_lines_numbers_lines_and_drops_blanks(spark_local):

@@ -24,6 +24,9 @@
     read: the expected volume of the first of them comes from the 7 days before, which this
     table already holds (their reads did not change — no read processed since is of them),
     not from reading those days of plate reads again (at Hanoi scale 7 × 20 M rows a day). -#}
+{#- bits of the plate hash voted on (see majority_hash): enough that few other reads share
+    the majority plate's hash, few enough to cost little beside the day's other figures -#}
+{%- set plate_hash_bits = 16 %}
 {%- set since = first_touched_date(ref('stg_camera__events'), 'event_date', 'processed_at',
                                    'last_processed_at') %}
 with
@@ -86,14 +89,6 @@ gaps as (
 
 ),
 
-plates as (
-
-    select camera_id, event_date, max(n) as top_plate_reads
-    from (select camera_id, event_date, plate, count(*) as n from events group by camera_id, event_date, plate)
-    group by camera_id, event_date
-
-),
-
 daily as (
 
     select
@@ -104,8 +99,46 @@ daily as (
         bit_count(bit_or(shiftleft(cast(1 as bigint), hour(event_time)))) as active_hours,
         min(speed_kmh) = max(speed_kmh)             as constant_speed,
         avg(ocr_confidence)                         as mean_confidence,
-        max(processed_at)                           as last_processed_at
+        max(processed_at)                           as last_processed_at,
+        -- how many reads have each bit of the plate hash set (see plates below)
+        {%- for b in range(plate_hash_bits) %}
+        count_if(shiftright(hash(plate), {{ b }}) & 1 = 1) as plate_bit_{{ b }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from events
+    group by camera_id, event_date
+
+),
+
+-- "one plate makes over half of the reads", found without counting every plate of every
+-- camera-day (that grouping shuffles every read: it was the slowest part of this model).
+-- A plate in more than half of the reads has, in each bit of its hash, the value most
+-- reads have: the per-bit majority of the reads' hashes is the only hash it can have. The
+-- reads with that hash are then counted per plate, exactly: majority_plate_reads is the
+-- majority plate's reads when there is one, and at most half of the reads otherwise.
+majority_hash as (
+
+    select
+        camera_id, event_date,
+        {% for b in range(plate_hash_bits) -%}
+        case when 2 * plate_bit_{{ b }} > reads then {{ 2 ** b }} else 0 end{{ ' |' if not loop.last }}
+        {% endfor -%}
+        as plate_hash
+    from daily
+
+),
+
+plates as (
+
+    select camera_id, event_date, max(n) as majority_plate_reads
+    from (
+        select events.camera_id, events.event_date, events.plate, count(*) as n
+        from events
+        join majority_hash
+            on events.camera_id = majority_hash.camera_id
+            and events.event_date = majority_hash.event_date
+            and hash(events.plate) & {{ 2 ** plate_hash_bits - 1 }} = majority_hash.plate_hash
+        group by events.camera_id, events.event_date, events.plate
+    )
     group by camera_id, event_date
 
 ),
@@ -144,7 +177,7 @@ with_expected as (
         grid.*,
         coalesce(daily.reads, 0) as reads,
         daily.active_hours, daily.constant_speed, daily.mean_confidence, daily.last_processed_at,
-        plates.top_plate_reads,
+        coalesce(plates.majority_plate_reads, 0) as majority_plate_reads,
         greatest(gaps.max_inner_gap, gaps.tail_gap) as longest_gap_hours,
         expected.expected_reads
     from grid
@@ -171,7 +204,7 @@ final as (
         cast(round(mean_confidence, 4) as double)                                as mean_ocr_confidence,
         case
             when reads = 0 then 'NO_DATA'
-            when reads >= 20 and (top_plate_reads > reads / 2 or constant_speed) then 'STUCK'
+            when reads >= 20 and (majority_plate_reads > reads / 2 or constant_speed) then 'STUCK'
             when expected_reads is not null
                  and reads < {{ var('camera_health_min_share', 0.5) }} * expected_reads then 'INSUFFICIENT_DATA'
             else 'OK'
