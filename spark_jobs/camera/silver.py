@@ -225,22 +225,46 @@ def rank_copies(valid: DataFrame) -> DataFrame:
     return common.rank_copies(valid, ["event_id"], ROW_KEY, content_hash())
 
 
-def ranked_copies(valid: DataFrame) -> DataFrame:
-    """:func:`rank_copies`, with only the copies of repeated event_ids sorted: the ids seen
-    more than once are found by a shuffle of the ids alone and broadcast; every other copy
-    is its id's only one (``_n`` 1, its own content and place), so the day's rows are not
-    shuffled and sorted whole for a window over a few percent of them. A day resent
-    wholesale (more repeated ids than fit in a broadcast) is ranked the plain way."""
-    repeated = valid.groupBy("event_id").count().where("count > 1").select("event_id").localCheckpoint()
-    if not few(repeated.count()):
-        return rank_copies(valid)
-    ids = F.broadcast(repeated)
-    single = (valid.join(ids, "event_id", "left_anti")
+def _against_held(ranked: DataFrame, held: DataFrame) -> DataFrame:
+    """Each ranked copy with the silver row of its (event_date, event_id) — ``_held*``, NULL
+    when silver holds none. Matched with event_id as the join's only key and the date as a
+    further condition: a shuffle join then reuses the ranking's partitioning by event_id."""
+    return (ranked.join(held, (ranked.event_id == held._held_id)
+                        & (F.datediff(ranked.event_date, held._held_date) == 0), "left")
+            .drop("_held_id", "_held_date")
+            .withColumn("_held_at", F.when(F.col("_held_file").isNotNull(),
+                                           F.concat_ws(":", "_held_file", F.col("_held_line").cast("string")))))
+
+
+def check_copies(valid: DataFrame, held: DataFrame, n_held: int) -> tuple[DataFrame, int]:
+    """Every valid copy, ranked in landing order (:func:`rank_copies`) and checked against
+    ``held`` (:func:`held_rows`, ``n_held`` rows, checkpointed): the result and how many
+    event_ids the batch has more than one copy of (ids by hash, below).
+
+    Only the copies whose event_id is repeated in the batch or held by silver are ranked,
+    joined and checkpointed (a few percent of a day); every other copy is its id's only
+    one, held nowhere (``_n`` 1, its own content and place), and is read from ``valid`` as
+    it is — so the day is neither sorted whole nor written to a second checkpoint. When
+    those ids are too many to broadcast (a day resent or re-run wholesale), every copy is
+    ranked and checked the plain way."""
+    # ids by a 64-bit hash: the shuffle that finds the repeated ones moves 8 bytes a copy,
+    # not the id's 36 characters; a hash two ids share (odds ~1e-5 in a 20 M day) only sends
+    # their copies the thorough way
+    key = F.xxhash64("event_id")
+    repeated = valid.groupBy(key.alias("_key")).count().where("count > 1").select("_key").localCheckpoint()
+    n_repeated = repeated.count()
+    if not few(n_repeated + n_held):
+        return _against_held(rank_copies(valid), F.broadcast(held) if few(n_held) else held).localCheckpoint(), \
+            n_repeated
+    involved = F.broadcast(repeated.unionByName(held.select(F.xxhash64("_held_id").alias("_key"))))
+    ranked = _against_held(rank_copies(valid.join(involved, key == involved._key, "left_semi")),
+                           F.broadcast(held)).localCheckpoint()
+    single = (valid.join(involved, key == involved._key, "left_anti")
               .withColumn("_content", content_hash())
               .withColumn("_n", F.lit(1))
               .withColumn("_first_content", F.col("_content"))
               .withColumn("_first_at", F.concat_ws(":", "source_file", F.col("line_no").cast("string"))))
-    return single.unionByName(rank_copies(valid.join(ids, "event_id", "left_semi")))
+    return single.unionByName(ranked, allowMissingColumns=True), n_repeated
 
 
 def first_copy(valid: DataFrame) -> DataFrame:
@@ -332,31 +356,24 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
         log(f"{step} no bronze rows for this landing date")
         return {"bronze": 0}
     log(f"{step} {fmt(total)} bronze lines parsed and classified, {fmt(valid)} valid ({laps.lap()})")
-    ranked = ranked_copies(valid_events(staged))
-    cols = [c for c in ranked.columns if not c.startswith("_")]
+    valid_copies = valid_events(staged)
     # A first copy whose event_id silver already holds. The copy that LANDED FIRST wins, in
     # whatever order the days are loaded: held from an earlier (or this) landing day with
     # other content -> this copy is a conflict; held from a LATER landing day (a backfill out
     # of order) -> this copy replaces it, and the held copy, if its content differs, becomes
     # the conflict of its own landing day — as if the days had been loaded in order.
-    held = held_rows(spark, valid_events(staged), copies_by_date).select(
+    # Silver's rows are read once, before this run writes to it (checkpointed).
+    held = held_rows(spark, valid_copies, copies_by_date).select(
         F.col("event_date").alias("_held_date"), F.col("event_id").alias("_held_id"),
         content_hash().alias("_held"),
         F.col("landing_date").alias("_held_landing"), F.col("source_file").alias("_held_file"),
         F.col("line_no").alias("_held_line")).localCheckpoint()
     n_held = held.count()
-    # every copy, ranked and checked against silver once, before this run writes to it:
-    # the held rows broadcast when they are few (a first run of the day: the copies are not
-    # shuffled at all), else matched on (event_date, event_id) with event_id as the join's
-    # only key and the date as a further condition (a re-run: one shuffle by id).
-    checked_all = (ranked.join(F.broadcast(held) if few(n_held) else held,
-                               (ranked.event_id == held._held_id)
-                               & (F.datediff(ranked.event_date, held._held_date) == 0), "left")
-                   .drop("_held_id", "_held_date")
-                   .withColumn("_held_at", F.concat_ws(":", "_held_file", F.col("_held_line").cast("string")))
-                   .localCheckpoint())
-    log(f"{step} copies ranked by landing order and checked against the {fmt(n_held)} rows silver "
-        f"holds of their ids on {len(dates)} event days ({laps.lap()})")
+    checked_all, n_repeated = check_copies(valid_copies, held, n_held)
+    cols = [c for c in valid_copies.columns if not c.startswith("_")]
+    log(f"{step} copies ranked by landing order ({fmt(n_repeated)} event_ids with more than one) and "
+        f"checked against the {fmt(n_held)} rows silver holds of their ids on {len(dates)} event days "
+        f"({laps.lap()})")
     # what each copy is (conditions on checked_all's columns)
     first = F.col("_n") == 1                  # the first copy of its event_id in this batch
     in_batch = (F.col("_n") > 1) & (F.col("_content") != F.col("_first_content"))

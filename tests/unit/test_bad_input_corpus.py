@@ -123,7 +123,8 @@ def test_camera_corpus_lands_every_line_in_its_place(spark_local, camera_day):
     # progress: each step of the silver load says what it did and how long it took
     steps = re.findall(rf"silver camera_events {CAMERA_DAY}: (.+) \(\d+\.\d s\)", err)
     expected = [rf"{s['bronze']} bronze lines parsed and classified, \d+ valid",
-                r"copies ranked by landing order and checked against the \d+ rows silver holds of their ids "
+                r"copies ranked by landing order \(\d+ event_ids with more than one\) and checked against "
+                r"the \d+ rows silver holds of their ids "
                 r"on \d+ event days",
                 rf"{len(CAMERA_KEPT)} events to keep, \d+ conflicts, 0 replacing later-landed copies",
                 rf"MERGE into silver: {len(CAMERA_KEPT)} new",

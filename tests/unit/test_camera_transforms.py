@@ -95,23 +95,33 @@ def test_first_copy_keeps_the_earliest_landed_copy(spark_local):
     assertDataFrameEqual(kept, expected)
 
 
-@pytest.mark.parametrize("broadcast_max", [1_000_000, 0], ids=["repeated-ids-broadcast", "wholesale-resend"])
-def test_ranked_copies_numbers_copies_as_the_window_over_every_row(spark_local, monkeypatch, broadcast_max):
-    """The run's ranking (only repeated ids sorted; or, past the broadcast limit, every row)
-    gives each copy the same number, first content and first place as the plain window."""
+@pytest.mark.parametrize("broadcast_max", [1_000_000, 0], ids=["few-repeated-or-held", "wholesale-resend"])
+def test_check_copies_ranks_and_checks_as_the_window_over_every_row(spark_local, monkeypatch, broadcast_max):
+    """The run's check (only the copies of repeated or held ids ranked and joined; past the
+    broadcast limit, every copy) gives each copy the same number, first content and place
+    and the same held row as ranking and joining every copy."""
     monkeypatch.setattr(silver, "BROADCAST_MAX_ROWS", broadcast_max)
-    h7 = bronze_df(spark_local, [ev("dup"), ev("solo"), ev("conflict", speed=50.0), ev("three")],
+    h7 = bronze_df(spark_local, [ev("dup"), ev("solo"), ev("conflict", speed=50.0), ev("three"), ev("held")],
                    "camera/events/dt=2024-06-03/hh=07/CAM-00001.jsonl.gz")
     h9 = bronze_df(spark_local, [ev("three"), ev("dup"), ev("conflict", speed=51.0), ev("x"), ev("three", v="RED_LIGHT")],
                    "camera/events/dt=2024-06-03/hh=09/CAM-00001.jsonl.gz")
     valid = silver.valid_events(silver.classify(silver.parse(h7.unionByName(h9)), cameras_df(spark_local)))
-    cols = ["event_id", "source_file", "line_no", "_n", "_content", "_first_content", "_first_at"]
-    got = silver.ranked_copies(valid).select(*cols)
-    assertDataFrameEqual(got, silver.rank_copies(valid).select(*cols))
-    # and the numbers are what landing order says (not only the same as the window's)
-    firsts = {r["event_id"]: r["_first_at"] for r in got.where("_n = 1").collect()}
-    assert firsts["three"].endswith("hh=07/CAM-00001.jsonl.gz:4")
-    assert firsts["x"].endswith("hh=09/CAM-00001.jsonl.gz:4")
+    # silver holds "held" (same date, other content) and "x" on another day (no match)
+    held = spark_local.createDataFrame([
+        (dt.date(2024, 6, 3), "held", 7, dt.date(2024, 6, 2), "camera/events/dt=2024-06-02/hh=23/C.jsonl.gz", 3),
+        (dt.date(2024, 6, 1), "x", 8, dt.date(2024, 6, 1), "camera/events/dt=2024-06-01/hh=10/C.jsonl.gz", 1),
+    ], "_held_date date, _held_id string, _held long, _held_landing date, _held_file string, _held_line int")
+    cols = ["event_id", "source_file", "line_no", "_n", "_content", "_first_content", "_first_at",
+            "_held", "_held_landing", "_held_at"]
+    got, repeated = silver.check_copies(valid, held, held.count())
+    got = got.select(*cols)
+    assertDataFrameEqual(got, silver._against_held(silver.rank_copies(valid), held).select(*cols))
+    # and the numbers are what landing order says (not only the same as the plain way's)
+    assert repeated == 3
+    firsts = {r["event_id"]: r for r in got.where("_n = 1").collect()}
+    assert firsts["three"]["_first_at"].endswith("hh=07/CAM-00001.jsonl.gz:4")
+    assert firsts["x"]["_first_at"].endswith("hh=09/CAM-00001.jsonl.gz:4") and firsts["x"]["_held"] is None
+    assert firsts["held"]["_held_at"] == "camera/events/dt=2024-06-02/hh=23/C.jsonl.gz:3"
     assert sorted(r["_n"] for r in got.where("event_id = 'three'").collect()) == [1, 2, 3]
 
 
