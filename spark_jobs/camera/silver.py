@@ -387,7 +387,7 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     prior_conflict = checked.where(prior)
     displaced = checked.where(displaces)
     keep = checked.where(kept)
-    # counted in ONE pass over the checkpoint (five jobs before, 49 s at 20 M reads): the
+    # counted in ONE pass over the checked copies (five jobs before, 49 s at 20 M reads): the
     # conflicts in the batch and with silver, the copies to keep and those replacing a
     # later-landed copy, and the landing days of the held copies they displace
     tally = checked_all.agg(
