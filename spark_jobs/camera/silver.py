@@ -280,10 +280,12 @@ def held_rows(spark: SparkSession, copies: DataFrame, copies_by_date: dict[dt.da
     many copies (the landing day itself) is taken whole (nothing yet, on a first run)."""
     silver_now = spark.table(config.SILVER_CAMERA_EVENTS)
     sparse: list[dt.date] = []
+    looked_up = 0
     for d, n in sorted(copies_by_date.items(), key=lambda kv: kv[1]):   # fewest first, all within one broadcast
-        if not few(sum(copies_by_date[x] for x in sparse) + n):
+        if not few(looked_up + n):
             break
         sparse.append(d)
+        looked_up += n
     dense = sorted(d for d in copies_by_date if d not in sparse)
     parts = []
     if sparse:

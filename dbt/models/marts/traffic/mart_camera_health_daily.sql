@@ -100,7 +100,7 @@ daily as (
         min(speed_kmh) = max(speed_kmh)             as constant_speed,
         avg(ocr_confidence)                         as mean_confidence,
         max(processed_at)                           as last_processed_at,
-        -- how many reads have each bit of the plate hash set (see plates below)
+        -- how many reads have each bit of the plate hash set (see majority_hash below)
         {%- for b in range(plate_hash_bits) %}
         count_if(shiftright(hash(plate), {{ b }}) & 1 = 1) as plate_bit_{{ b }}{{ ',' if not loop.last }}
         {%- endfor %}
