@@ -131,6 +131,7 @@ start_spark() {
       --conf "spark.sql.warehouse.dir=$ANTT_WAREHOUSE_DIR" \
       --conf "spark.connect.grpc.binding.port=$SPARK_CONNECT_PORT" \
       --conf "spark.ui.port=$SPARK_UI_PORT" \
+      --conf "spark.scheduler.allocation.file=$ANTT_ROOT/infra/spark/fairscheduler.xml" \
       --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$ANTT_VAR_DIR/spark" \
       --hiveconf "hive.server2.thrift.port=$SPARK_THRIFT_PORT" \
       --hiveconf hive.server2.thrift.bind.host=127.0.0.1)

@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import functools
 
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -341,8 +342,12 @@ def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     step = f"silver camera_events {landing_date}:"
     bronze = spark.table(config.BRONZE_CAMERA_EVENTS).where(F.col("landing_date") == F.lit(landing_date))
     # Parse and classify each line once: the counts, the ranking and the MERGEs below all
-    # read this checkpoint (they used to parse the day's JSON again, once each).
-    staged = staged_rows(classify(parse(bronze), spark.table(config.SILVER_CAMERAS))).localCheckpoint()
+    # read this checkpoint (they used to parse the day's JSON again, once each). Kept on
+    # local disk, serialized: held as objects in the 4 GiB heap a 20 M-line day spilled and
+    # collected garbage (149.5 s against 114.4 s on disk for the checkpoint, and 25.2 s
+    # against 14.4 s for the pass over it that finds repeated ids; measured on the bench day).
+    staged = staged_rows(classify(parse(bronze), spark.table(config.SILVER_CAMERAS))) \
+        .localCheckpoint(storageLevel=StorageLevel.DISK_ONLY)
     # one pass over the checkpoint: lines per reason, and the event dates of the valid ones
     by_reason_date = staged.groupBy(
         "reason_code", F.when(F.col("reason_code").isNull(), F.to_date("event_time")).alias("event_date")
