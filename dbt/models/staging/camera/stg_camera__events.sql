@@ -24,10 +24,14 @@ renamed as (
         violation_code is not null as is_violation,
         landing_date,
         -- the end of the landing hour of the file the read came in (camera/events/dt=D/hh=HH/):
-        -- the latest moment it can have arrived — for timeliness (event → landing)
+        -- the latest moment it can have arrived — for timeliness (event → landing). The two
+        -- digits after 'hh=' by position: a regexp_extract per read cost 4 s of a 40 s
+        -- build of int_camera__commune_day_reads over 40 M reads (measured)
         cast(landing_date as timestamp)
             + make_interval(0, 0, 0, 0,
-                            cast(regexp_extract(source_file, 'hh=([0-9]{2})', 1) as int) + 1, 0, 0)
+                            case when instr(source_file, 'hh=') > 0
+                                 then try_cast(substr(source_file, instr(source_file, 'hh=') + 3, 2) as int) end + 1,
+                            0, 0)
             as landed_by,
         processed_at
 
