@@ -66,29 +66,6 @@ grid as (
 
 ),
 
--- silent gaps: hours between consecutive reads, plus the day's start and end
-ordered as (
-
-    select
-        camera_id, event_date, event_time,
-        lag(event_time) over (partition by camera_id, event_date order by event_time) as prev_time
-    from events
-
-),
-
-gaps as (
-
-    select
-        camera_id, event_date,
-        max(greatest(
-            (unix_timestamp(event_time) - unix_timestamp(coalesce(prev_time, to_timestamp(event_date)))) / 3600.0,
-            0)) as max_inner_gap,
-        (unix_timestamp(to_timestamp(date_add(event_date, 1))) - max(unix_timestamp(event_time))) / 3600.0 as tail_gap
-    from ordered
-    group by camera_id, event_date
-
-),
-
 daily as (
 
     select
@@ -100,6 +77,11 @@ daily as (
         min(speed_kmh) = max(speed_kmh)             as constant_speed,
         avg(ocr_confidence)                         as mean_confidence,
         max(processed_at)                           as last_processed_at,
+        -- the second of the day of every read, in order: the silent gaps are the steps
+        -- between them (sorting each camera-day's reads in this aggregate costs far less
+        -- than a lag window over every read, which shuffles and sorts all of them again)
+        array_sort(collect_list(cast(
+            unix_timestamp(event_time) - unix_timestamp(to_timestamp(event_date)) as int))) as read_seconds,
         -- how many reads have each bit of the plate hash set (see majority_hash below)
         {%- for b in range(plate_hash_bits) %}
         count_if(shiftright(hash(plate), {{ b }}) & 1 = 1) as plate_bit_{{ b }}{{ ',' if not loop.last }}
@@ -178,12 +160,19 @@ with_expected as (
         coalesce(daily.reads, 0) as reads,
         daily.active_hours, daily.constant_speed, daily.mean_confidence, daily.last_processed_at,
         coalesce(plates.majority_plate_reads, 0) as majority_plate_reads,
-        greatest(gaps.max_inner_gap, gaps.tail_gap) as longest_gap_hours,
+        -- the longest silent gap: from 00:00 to the first read, between two reads, or from
+        -- the last read to 24:00 (NULL without reads)
+        greatest(
+            greatest(daily.read_seconds[0], 0),
+            array_max(zip_with(slice(daily.read_seconds, 2, size(daily.read_seconds)), daily.read_seconds,
+                               (next_s, s) -> next_s - s)),
+            unix_timestamp(to_timestamp(date_add(grid.day, 1))) - unix_timestamp(to_timestamp(grid.day))
+                - element_at(daily.read_seconds, -1)
+        ) / 3600.0 as longest_gap_hours,
         expected.expected_reads
     from grid
     left join daily on grid.camera_id = daily.camera_id and grid.day = daily.event_date
     left join plates on grid.camera_id = plates.camera_id and grid.day = plates.event_date
-    left join gaps on grid.camera_id = gaps.camera_id and grid.day = gaps.event_date
     left join expected on grid.camera_id = expected.camera_id and grid.day = expected.day
 
 ),
