@@ -28,6 +28,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from spark_jobs import common, config
+from spark_jobs.camera.bronze import landed_by as bronze_landed_by
 from spark_jobs.common import (BULK_WRITE_CONF, Laps, ensure_schema, fmt, log, merge_insert_new, session_conf,
                                sql_date_list)
 from spark_jobs.session import get_spark
@@ -81,7 +82,8 @@ CREATE TABLE IF NOT EXISTS {config.SILVER_CAMERA_EVENTS} (
   source_file   STRING,
   line_no       INT,
   ingested_at   TIMESTAMP,
-  processed_at  TIMESTAMP
+  processed_at  TIMESTAMP,
+  landed_by     TIMESTAMP COMMENT 'end of the landing hour of the file: the latest moment the read can have arrived'
 ) USING DELTA
 PARTITIONED BY (event_date)
 COMMENT 'Camera plate reads: typed, validated, one row per event_id'
@@ -113,6 +115,10 @@ def parse(bronze: DataFrame) -> DataFrame:
     """Parse each raw line; add typed columns (NULL where the text does not convert)."""
     if "read_error" not in bronze.columns:      # bronze rows made before read_error existed
         bronze = bronze.withColumn("read_error", F.lit(None).cast("string"))
+    # bronze rows made before landed_by existed: from their path (once per line, only for them)
+    old_landed_by = bronze_landed_by(F.col("source_file"), F.col("landing_date"))
+    bronze = bronze.withColumn("landed_by", F.coalesce("landed_by", old_landed_by)
+                               if "landed_by" in bronze.columns else old_landed_by)
     text = F.regexp_replace("raw", "^\uFEFF", "")   # a UTF-8 byte-order mark is not content
     j = F.from_json(text, RAW_SCHEMA,
                     {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": "_corrupt"})
@@ -185,9 +191,9 @@ def staged_rows(classified: DataFrame) -> DataFrame:
     """What the load needs of each classified line: the typed fields, the reason, and the
     raw text only of a rejected line (the valid lines' raw text stays in bronze)."""
     return classified.select(
-        "landing_date", "source_file", "line_no", "ingested_at", "event_id", "camera_id", "commune_code",
-        "event_time", "plate", "vehicle_type", "lane", "speed_kmh", "confidence", "violation_code",
-        "reason_code", "reason_detail",
+        "landing_date", "source_file", "line_no", "ingested_at", "landed_by", "event_id", "camera_id",
+        "commune_code", "event_time", "plate", "vehicle_type", "lane", "speed_kmh", "confidence",
+        "violation_code", "reason_code", "reason_detail",
         F.when(F.col("reason_code").isNotNull(), F.col("raw")).alias("raw"))
 
 
@@ -205,7 +211,7 @@ def valid_events(classified: DataFrame) -> DataFrame:
         F.hour("event_time").alias("event_hour"),
         "plate", "vehicle_type", "lane", "speed_kmh", "confidence", "violation_code",
         "landing_date", "source_file", "line_no", "ingested_at",
-        F.current_timestamp().alias("processed_at"),
+        F.current_timestamp().alias("processed_at"), "landed_by",
     )
 
 
@@ -333,6 +339,8 @@ def retarget_conflicts(spark: SparkSession, winners: DataFrame, landing_date: dt
 def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     ensure_schema(spark, "silver", "quarantine")
     spark.sql(SILVER_DDL)
+    if "landed_by" not in spark.table(config.SILVER_CAMERA_EVENTS).columns:   # made before it existed
+        spark.sql(f"ALTER TABLE {config.SILVER_CAMERA_EVENTS} ADD COLUMNS (landed_by TIMESTAMP)")
     spark.sql(QUARANTINE_DDL)
     if not spark.catalog.tableExists(config.BRONZE_CAMERA_EVENTS):
         raise RuntimeError(f"{config.BRONZE_CAMERA_EVENTS} does not exist: run the bronze load first")

@@ -73,14 +73,15 @@ def test_history_copies_the_template_day_to_the_days_before_it(spark_local):
         spark_local.sql(f"DROP TABLE IF EXISTS {tables[name]}")
         spark_local.sql(ddl.replace(name, tables[name]))
     t = f"TIMESTAMP'{template} 08:30:00'"
+    landed = f"TIMESTAMP'{template} 02:00:00'"
     src = f"camera/events/dt={template}/hh=01/CAM-00001.jsonl.gz"
     spark_local.sql(f"INSERT INTO {tables['bronze.camera_events']} VALUES "
-                    f"(DATE'{template}', '{src}', 1, '{{}}', {t}, 'r', NULL)")
+                    f"(DATE'{template}', '{src}', 1, '{{}}', {t}, 'r', NULL, {landed})")
     spark_local.sql(f"INSERT INTO {tables['quarantine.camera_events']} VALUES "
                     f"(DATE'{template}', '{src}', 2, 'UNKNOWN_CAMERA', 'x', '{{}}', {t}, {t})")
     spark_local.sql(f"INSERT INTO {tables['silver.camera_events']} VALUES ('e1', 'CAM-00001', '00001', "
                     f"{t}, DATE'{template}', 8, '30A-123.45', 'car', 1, 40.0, 0.9, 'RED_LIGHT', "
-                    f"DATE'{template}', '{src}', 1, {t}, {t})")
+                    f"DATE'{template}', '{src}', 1, {t}, {t}, {landed})")
 
     copy_history(spark_local, template, 4, tables)
 
@@ -89,6 +90,9 @@ def test_history_copies_the_template_day_to_the_days_before_it(spark_local):
         assert sorted(r.landing_date for r in rows) == [template - dt.timedelta(days=k) for k in (3, 2, 1, 0)], name
         assert all(f"dt={r.landing_date}/" in r.source_file for r in rows), name
         assert all(r.ingested_at.date() == r.landing_date for r in rows), name
+        if "landed_by" in spark_local.table(table).columns:   # 02:00 of each copy's landing day
+            assert spark_local.table(table).where("landed_by IS NULL OR landed_by != to_timestamp(landing_date) + INTERVAL 2 HOURS") \
+                .count() == 0, name
     silver_rows = spark_local.table(tables["silver.camera_events"]).collect()
     assert len({r.event_id for r in silver_rows}) == 4
     assert all(r.event_date == r.event_time.date() == r.processed_at.date() == r.landing_date

@@ -130,13 +130,33 @@ def test_split_lines_numbers_lines_and_drops_blanks(spark_local):
         ("file:/data/landing/camera/events/dt=2024-06-03/hh=07/CAM-00001.jsonl.gz", "a\nb\n\nc\n"),
         ("s3a://lake/landing/camera/events/dt=2024-06-03/hh=08/CAM-00002.jsonl.gz", "z"),
     ], "file_path string, text string")
-    got = bronze.split_lines(files, D, "run-1").select("landing_date", "source_file", "line_no", "raw", "ingest_run")
+    # landed_by as the session (Hà Nội) clock shows it, whatever the test process's zone
+    got = bronze.split_lines(files, D, "run-1").select("landing_date", "source_file", "line_no", "raw", "ingest_run",
+                                                       F.date_format("landed_by", "yyyy-MM-dd HH:mm").alias("by"))
     f1 = "camera/events/dt=2024-06-03/hh=07/CAM-00001.jsonl.gz"
     f2 = "camera/events/dt=2024-06-03/hh=08/CAM-00002.jsonl.gz"
+    by7, by8 = "2024-06-03 08:00", "2024-06-03 09:00"   # the ends of the landing hours
     expected = spark_local.createDataFrame([
-        (D, f1, 1, "a", "run-1"), (D, f1, 2, "b", "run-1"), (D, f1, 4, "c", "run-1"), (D, f2, 1, "z", "run-1"),
-    ], "landing_date date, source_file string, line_no int, raw string, ingest_run string")
+        (D, f1, 1, "a", "run-1", by7), (D, f1, 2, "b", "run-1", by7), (D, f1, 4, "c", "run-1", by7),
+        (D, f2, 1, "z", "run-1", by8),
+    ], "landing_date date, source_file string, line_no int, raw string, ingest_run string, by string")
     assertDataFrameEqual(got, expected)
+
+
+def test_silver_keeps_bronze_landed_by_and_derives_it_for_older_bronze_rows(spark_local):
+    """Bronze works out landed_by once per file; bronze rows made before that column existed
+    get it from their path in silver (hh=23: the next midnight)."""
+    cams = cameras_df(spark_local)
+    old = bronze_df(spark_local, [ev("a")], "camera/events/dt=2024-06-03/hh=23/CAM-00001.jsonl.gz")
+    by = F.date_format("landed_by", "yyyy-MM-dd HH:mm").alias("by")   # on the session's clock
+    out = silver.valid_events(silver.classify(silver.parse(old), cams)).select("event_id", by)
+    assert [tuple(r) for r in out.collect()] == [("a", "2024-06-04 00:00")]
+    # what bronze stored wins over the path
+    new = old.withColumn("landed_by", F.expr("TIMESTAMP'2024-06-03 05:30:00'")).unionByName(
+        bronze_df(spark_local, [ev("b")], "camera/events/dt=2024-06-03/hh=07/CAM-00001.jsonl.gz")
+        .withColumn("line_no", F.lit(2)).withColumn("landed_by", F.lit(None).cast("timestamp")))
+    out = silver.valid_events(silver.classify(silver.parse(new), cams)).select("event_id", by)
+    assert sorted(tuple(r) for r in out.collect()) == [("a", "2024-06-03 05:30"), ("b", "2024-06-03 08:00")]
 
 
 def test_bronze_and_silver_loads_are_idempotent(spark_local, tmp_path, monkeypatch):
