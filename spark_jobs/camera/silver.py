@@ -119,7 +119,9 @@ def parse(bronze: DataFrame) -> DataFrame:
     old_landed_by = bronze_landed_by(F.col("source_file"), F.col("landing_date"))
     bronze = bronze.withColumn("landed_by", F.coalesce("landed_by", old_landed_by)
                                if "landed_by" in bronze.columns else old_landed_by)
-    text = F.regexp_replace("raw", "^\uFEFF", "")   # a UTF-8 byte-order mark is not content
+    # a UTF-8 byte-order mark is not content; a prefix test, not a regex over every line
+    # (regexp_replace cost about a fifth of from_json's time on the bench day)
+    text = F.when(F.col("raw").startswith("\uFEFF"), F.expr("substr(raw, 2)")).otherwise(F.col("raw"))
     j = F.from_json(text, RAW_SCHEMA,
                     {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": "_corrupt"})
     p = bronze.withColumn("j", j).withColumn("_text", text)
