@@ -69,6 +69,14 @@ def ensure_schema(spark: SparkSession, *schemas: str) -> None:
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS {name}")
 
 
+def add_missing_columns(spark: SparkSession, table: str, columns: dict[str, str]) -> None:
+    """Give a table made by an older version the columns added since (older rows hold NULL)."""
+    have = set(spark.table(table).columns)
+    for name, sql_type in columns.items():
+        if name not in have:
+            spark.sql(f"ALTER TABLE {table} ADD COLUMNS ({name} {sql_type})")
+
+
 def merge_insert_new(spark: SparkSession, source: DataFrame, target: str, keys: list[str],
                      prune: str | None = None, delete_stale: bool = False,
                      replace_when: str | None = None) -> int:

@@ -22,7 +22,8 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs import config
-from spark_jobs.common import BULK_WRITE_CONF, ensure_schema, fmt, loaded_files, log, merge_insert_new, session_conf
+from spark_jobs.common import (BULK_WRITE_CONF, add_missing_columns, ensure_schema, fmt, loaded_files, log,
+                               merge_insert_new, session_conf)
 from spark_jobs.session import get_spark
 
 BRONZE_DDL = f"""
@@ -162,11 +163,8 @@ def salvaged_rows(spark: SparkSession, paths: list[Path], landing_root: Path,
 def ensure_table(spark: SparkSession) -> None:
     spark.sql(BRONZE_DDL)
     # tables made before read_error / landed_by existed (their older rows hold NULL there)
-    columns = spark.table(config.BRONZE_CAMERA_EVENTS).columns
-    if "read_error" not in columns:
-        spark.sql(f"ALTER TABLE {config.BRONZE_CAMERA_EVENTS} ADD COLUMNS (read_error STRING)")
-    if "landed_by" not in columns:
-        spark.sql(f"ALTER TABLE {config.BRONZE_CAMERA_EVENTS} ADD COLUMNS (landed_by TIMESTAMP)")
+    add_missing_columns(spark, config.BRONZE_CAMERA_EVENTS,
+                        {"read_error": "STRING", "landed_by": "TIMESTAMP"})
 
 
 # --- load ----------------------------------------------------------------------------

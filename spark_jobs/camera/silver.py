@@ -29,8 +29,8 @@ from pyspark.sql import types as T
 
 from spark_jobs import common, config
 from spark_jobs.camera.bronze import landed_by as bronze_landed_by
-from spark_jobs.common import (BULK_WRITE_CONF, Laps, ensure_schema, fmt, log, merge_insert_new, session_conf,
-                               sql_date_list)
+from spark_jobs.common import (BULK_WRITE_CONF, Laps, add_missing_columns, ensure_schema, fmt, log, merge_insert_new,
+                               session_conf, sql_date_list)
 from spark_jobs.session import get_spark
 
 VIOLATION_CODES = ("RED_LIGHT", "SPEEDING", "WRONG_LANE", "WRONG_WAY", "NO_HELMET",
@@ -341,8 +341,7 @@ def retarget_conflicts(spark: SparkSession, winners: DataFrame, landing_date: dt
 def run(spark: SparkSession, landing_date: dt.date) -> dict[str, int]:
     ensure_schema(spark, "silver", "quarantine")
     spark.sql(SILVER_DDL)
-    if "landed_by" not in spark.table(config.SILVER_CAMERA_EVENTS).columns:   # made before it existed
-        spark.sql(f"ALTER TABLE {config.SILVER_CAMERA_EVENTS} ADD COLUMNS (landed_by TIMESTAMP)")
+    add_missing_columns(spark, config.SILVER_CAMERA_EVENTS, {"landed_by": "TIMESTAMP"})   # older tables
     spark.sql(QUARANTINE_DDL)
     if not spark.catalog.tableExists(config.BRONZE_CAMERA_EVENTS):
         raise RuntimeError(f"{config.BRONZE_CAMERA_EVENTS} does not exist: run the bronze load first")

@@ -159,6 +159,30 @@ def test_silver_keeps_bronze_landed_by_and_derives_it_for_older_bronze_rows(spar
     assert sorted(tuple(r) for r in out.collect()) == [("a", "2024-06-03 05:30"), ("b", "2024-06-03 08:00")]
 
 
+def test_bronze_table_made_before_read_error_and_landed_by_gets_them(spark_local):
+    """A bronze table from an older version is given the newer columns; its rows keep their
+    values and hold NULL in the new columns; a second call changes nothing."""
+    from spark_jobs import config
+
+    from spark_jobs.common import ensure_schema
+
+    spark = spark_local
+    ensure_schema(spark, "bronze")
+    drop_tables(spark, config.BRONZE_CAMERA_EVENTS)
+    spark.sql(f"""CREATE TABLE {config.BRONZE_CAMERA_EVENTS} (landing_date DATE, source_file STRING,
+                  line_no INT, raw STRING, ingested_at TIMESTAMP, ingest_run STRING)
+                  USING DELTA PARTITIONED BY (landing_date)""")
+    spark.sql(f"INSERT INTO {config.BRONZE_CAMERA_EVENTS} VALUES "
+              f"(DATE'2024-06-03', 'camera/events/dt=2024-06-03/hh=07/a.jsonl.gz', 1, 'x', NULL, 'old')")
+    bronze.ensure_table(spark)
+    bronze.ensure_table(spark)
+    table = spark.table(config.BRONZE_CAMERA_EVENTS)
+    assert table.columns[-2:] == ["read_error", "landed_by"]
+    assert [tuple(r) for r in table.select("raw", "ingest_run", "read_error", "landed_by").collect()] == \
+        [("x", "old", None, None)]
+    drop_tables(spark, config.BRONZE_CAMERA_EVENTS)
+
+
 def test_bronze_and_silver_loads_are_idempotent(spark_local, tmp_path, monkeypatch):
     """Whole jobs on a local Delta warehouse: loading twice adds nothing; counts reconcile."""
     import gzip
