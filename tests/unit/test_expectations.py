@@ -277,30 +277,6 @@ def test_missing_column_fails_instead_of_passing_silently(spark_local, gx_root):
         validate(spark_local, silver_df(spark_local, 20).drop("plate"), gx_root)
 
 
-def _row_expectations(table):
-    suite = gate.suite_for(table)
-    checks = suite.checks_on("rows")
-    bounds = thresholds.for_table(table, [c.id for c in suite.checks], None,
-                                  rules={c.id: c.rule for c in suite.checks})
-    return suite, [gate.build_expectation(c, bounds[c.id], bounds[c.id].params) for c in checks]
-
-
-def test_the_gate_caches_only_the_columns_its_checks_read():
-    """A bronze day is cached without its raw lines (20 M of them ran the application out of heap)."""
-    suite, exps = _row_expectations("bronze.camera_events")
-    assert set(gate.columns_read(exps, suite.id_columns)) == {"source_file", "line_no", "ingested_at"}
-    # every suite's row checks name their columns (else the gate would cache whole rows)
-    for table in SUITES:
-        suite, exps = _row_expectations(table)
-        used = gate.columns_read(exps, suite.id_columns)
-        if exps:
-            assert used is not None and set(suite.id_columns) <= set(used), table
-
-    class ExpectSomethingUnnamed:   # reads columns we cannot name: keep every column
-        pass
-    assert gate.columns_read([*exps, ExpectSomethingUnnamed()]) is None
-
-
 def test_empty_day_fails_on_row_count(spark_local, gx_root):
     with pytest.raises(gate.GateFailed, match="row_count .*observed 0"):
         validate(spark_local, spark_local.createDataFrame([], SILVER_SCHEMA), gx_root)
