@@ -17,7 +17,7 @@ from spark_jobs import config
 from tests.support.landing_oracle import LOCAL_TZ, expected_camera_counts, valid_events
 from tests.support.stack_helpers import CAMERA_DAY as DAY
 from tests.support.stack_helpers import CAMERA_SEED as SEED
-from tests.support.stack_helpers import DBT_DIR, E2E_DAY, TRACE_DAY, dbt_build
+from tests.support.stack_helpers import DBT_DIR, E2E_DAY, TRACE_DAY, dbt, dbt_build
 
 pytestmark = pytest.mark.stack
 LATE_DAY = DAY + dt.timedelta(days=3)   # test_a_file_three_days_late lands reads of DAY here
@@ -248,3 +248,31 @@ def test_an_incremental_build_rewrites_only_its_window(built, spark, landing_dir
     assert _per_day(spark.table("gold.mart_violations_commune_daily"), value="violations") == want
     got = spark.table("gold.fct_camera_violations").where(F.col("event_id").startswith("incr-"))
     assert got.where(F.col("event_date") == F.lit(TRACE_DAY)).count() == 7
+
+
+def test_the_event_id_test_fails_on_a_read_held_twice(built, spark):
+    """The source test on silver's event_id (tests/generic/unique_hashed.sql) reports an
+    event_id held twice, with its count, both ways: through the hash step (the id's hash in
+    the IN list of the compiled test) and through the plain fallback (max_candidates 0)."""
+    table = config.SILVER_CAMERA_EVENTS
+    probe = "tests/duplicate-probe.jsonl.gz"
+    select = "source:camera.camera_events,test_name:unique_hashed"
+    event_id = spark.table(table).orderBy(F.col("processed_at").desc()).first()["event_id"]
+    # a second copy, processed last: the test's window (__days_touched__) is its event day
+    spark.table(table).where(F.col("event_id") == event_id).withColumn("source_file", F.lit(probe)).withColumn("processed_at", F.current_timestamp()) \
+        .write.format("delta").mode("append").saveAsTable(table)
+    try:
+        for dbt_vars, hashed in ((None, True), ({"unique_hashed_max_candidates": 0}, False)):
+            proc = dbt("test", select, dbt_vars=dbt_vars)
+            out = proc.stdout
+            assert proc.returncode == 1, out[-3000:] + proc.stderr[-2000:]
+            assert re.search(r"Failure in test source_unique_hashed_camera_camera_events_event_id", out), out[-3000:]
+            assert "Got 1 result" in out, out[-3000:]
+            compiled = next((DBT_DIR / "target" / "compiled").rglob(
+                "source_unique_hashed_camera_camera_events_event_id.sql")).read_text()
+            assert ("xxhash64(event_id) in (" in compiled) == hashed, compiled
+            got = spark.sql(compiled).collect()
+            assert [(r.unique_field, r.n_records) for r in got] == [(event_id, 2)], compiled
+    finally:
+        spark.sql(f"DELETE FROM {table} WHERE source_file = '{probe}'")
+    assert dbt("test", select).returncode == 0     # passes again once the copy is gone

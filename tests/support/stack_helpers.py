@@ -42,15 +42,21 @@ def load_camera_day(spark, landing_dir, day: dt.date, *, seed: int, run_id: str,
     silver.run(spark, day)
 
 
+def dbt(command: str, *select: str, full_refresh: bool = False,
+        dbt_vars: dict | None = None) -> subprocess.CompletedProcess:
+    """`dbt <command> --select ...` on the Thrift server, whatever its outcome."""
+    exe = Path(os.environ["PIPELINE_VENV"]) / "bin" / "dbt"
+    cmd = [str(exe), command, "--select", *select] + (["--full-refresh"] if full_refresh else [])
+    if dbt_vars:
+        cmd += ["--vars", json.dumps(dbt_vars)]
+    return subprocess.run(cmd, cwd=DBT_DIR, capture_output=True, text=True, timeout=1800)
+
+
 def dbt_build(*select: str, full_refresh: bool = False, command: str = "build",
               dbt_vars: dict | None = None) -> str:
     """`dbt build --select ...` on the Thrift server; returns stdout, fails with its tail.
     ``command="run"`` builds the models without their tests; ``dbt_vars`` overrides vars."""
-    dbt = Path(os.environ["PIPELINE_VENV"]) / "bin" / "dbt"
-    cmd = [str(dbt), command, "--select", *select] + (["--full-refresh"] if full_refresh else [])
-    if dbt_vars:
-        cmd += ["--vars", json.dumps(dbt_vars)]
-    proc = subprocess.run(cmd, cwd=DBT_DIR, capture_output=True, text=True, timeout=1800)
+    proc = dbt(command, *select, full_refresh=full_refresh, dbt_vars=dbt_vars)
     assert proc.returncode == 0 and "Completed successfully" in proc.stdout, \
         proc.stdout[-4000:] + proc.stderr[-2000:]
     return proc.stdout
