@@ -37,7 +37,7 @@ test-cluster: setup ## slow tier (≈ 40 min): one day through the local and the
 test-unit: setup ## fast tests that need no running service
 	$(ENV) $(PY) -m pytest tests -m "not stack and not cluster" $(PYTEST_ARGS)
 
-bench: setup    ## benchmark, slow (ingest ≈ 30 min at 20 M reads, incremental + dashboards parts ≈ 30 min): own Spark and Superset under var/bench; BENCH_ARGS="--parts ingest --rows N"
+bench: setup    ## benchmark, slow (≈ 1.5 h: a 20 M-read day ingested and through the daily run, a year of history, dashboards): own Spark and Superset under var/bench; BENCH_ARGS="--parts ingest --rows N"
 	bash infra/bench.sh $(BENCH_ARGS)
 
 counts:         ## row counts per layer, with their checks

@@ -151,13 +151,14 @@ def daily_run(day: dt.date, work_dir: Path) -> dict[str, float]:
 
 
 def measure(landing: Path, work_dir: Path, day: dt.date, history_days: int, rows: int, cameras: int) -> dict:
-    """The daily run of ``day`` after 1 day and after ``history_days`` days of history."""
+    """The daily run of ``day`` after 1 day and after ``history_days`` days of history: per
+    number of days, the seconds of each step (``steps``), silver's rows before the run, the
+    day's landing lines and the build's slowest dbt nodes."""
     from spark_jobs import config as C
     from spark_jobs.session import get_spark
 
     template = day - dt.timedelta(days=1)
-    for d in (template, day):
-        generate_day(landing, d, rows, cameras)
+    lines = {d: generate_day(landing, d, rows, cameras)["lines"] for d in (template, day)}
     out: dict = {}
     for n in dict.fromkeys((1, history_days)):   # --history-days 1: the one run only
         log(f"incremental: {n} day(s) of history ({rows:,} reads a day), then the daily run of {day}")
@@ -178,5 +179,6 @@ def measure(landing: Path, work_dir: Path, day: dt.date, history_days: int, rows
             raise RuntimeError(f"gold.fct_camera_violations holds {fct:,} rows, silver {want:,} violations")
         log(f"incremental: daily run after {n} day(s) of history: "
             + ", ".join(f"{k} {v:.0f} s" for k, v in steps.items()))
-        out[n] = {"steps": steps, "silver_rows_before": held}
+        out[n] = {"steps": steps, "silver_rows_before": held, "lines": lines[day],
+                  "slowest": slowest_nodes(work_dir)}
     return out
