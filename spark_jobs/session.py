@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import os
-import sys
 
 from pyspark.sql import SparkSession
 
@@ -48,9 +47,6 @@ def get_spark(app_name: str = "antt", *, remote: str | None = None, local: bool 
     # "connect mode"; a classic session must clear that mark.
     os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
     os.environ.pop("SPARK_REMOTE", None)
-    # Python workers (bronze reads landing files in them) run this interpreter, which has
-    # pyarrow, unless PYSPARK_PYTHON names another (infra/env.sh sets it)
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.appName(app_name)
         .master(cfg.spark_master)

@@ -4,12 +4,6 @@ Bronze is append-only and idempotent per file line: a file already loaded is ski
 and the load is an insert-only MERGE on (landing_date, source_file, line_no), so loading
 the same files twice — or two overlapping runs — adds nothing.
 
-The files are read, split into lines and each line's JSON parsed in one pass in Spark's
-Python workers (:mod:`spark_jobs.camera.landing_reader`, pyarrow): the parsed fields go
-beside the raw line (``parsed``), so silver does not parse the day's JSON again. A file
-that is not plain whole gzip of UTF-8 text is read the Spark way instead (undecodable bytes
-become U+FFFD, for silver's BAD_ENCODING).
-
 A file Spark cannot read whole is not lost and does not stop the load: it is read again
 here in Python, its complete lines land as usual and one marker row says what was wrong
 (``read_error``): ``EMPTY_FILE`` (zero bytes, or no line), ``CORRUPT_FILE`` (not a gzip
@@ -28,7 +22,6 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark_jobs import config
-from spark_jobs.camera import landing_reader
 from spark_jobs.common import (BULK_WRITE_CONF, add_missing_columns, ensure_schema, fmt, loaded_files, log,
                                merge_insert_new, session_conf)
 from spark_jobs.session import get_spark
@@ -42,8 +35,7 @@ CREATE TABLE IF NOT EXISTS {config.BRONZE_CAMERA_EVENTS} (
   ingested_at  TIMESTAMP,
   ingest_run   STRING  COMMENT 'Airflow run id (or manual-...) that loaded the line',
   read_error   STRING  COMMENT 'NULL, or why the file could not be read whole (EMPTY_FILE, CORRUPT_FILE, TRUNCATED_FILE: detail)',
-  landed_by    TIMESTAMP COMMENT 'end of the landing hour of the file (its hh= directory): the latest moment the line can have arrived',
-  parsed       {landing_reader.PARSED_DDL} COMMENT 'the fields of the line as read on landing (pyarrow); NULL: silver parses raw itself'
+  landed_by    TIMESTAMP COMMENT 'end of the landing hour of the file (its hh= directory): the latest moment the line can have arrived'
 ) USING DELTA
 PARTITIONED BY (landing_date)
 COMMENT 'Camera plate reads as landed: one row per line of each gzip JSON-lines file'
@@ -58,14 +50,21 @@ def landing_files(landing_root: Path, landing_date: dt.date) -> list[Path]:
     return sorted(day_dir.glob("hh=*/*.jsonl.gz"))
 
 
-def read_files(spark: SparkSession, files: list[Path]) -> DataFrame:
-    """One row per readable file of ``files``, read by Spark: (file_path URI, whole
-    decompressed text). For the files :func:`read_and_parse` leaves — few: Spark lists N
-    explicit paths with a job of N tasks (25 s of a 35 s load of 6,815 files, when all files
-    came this way). A file Spark cannot decompress (corrupt or truncated gzip) is skipped
-    here rather than failing the load; :func:`salvage` reads it afterwards."""
+def read_files(spark: SparkSession, landing_root: Path, landing_date: dt.date) -> DataFrame:
+    """One row per readable event file of the landing day: (file_path URI, whole decompressed
+    text).
+
+    The day's directory is read as one path, recursively, keeping ``*.jsonl.gz`` (what
+    :func:`landing_files` lists), not as a list of file paths: Spark lists N explicit paths
+    (or the N matches of a glob) with a job of N tasks — 25 s of a 35 s bronze load of 6,815
+    files — and one directory tree on the driver.
+    A file Spark cannot decompress (corrupt or truncated gzip) is skipped here rather than
+    failing the load; :func:`salvage` reads it afterwards.
+    """
     return (
-        spark.read.option("ignoreCorruptFiles", "true").text([str(p) for p in files], wholetext=True)
+        spark.read.option("ignoreCorruptFiles", "true")
+        .option("recursiveFileLookup", "true").option("pathGlobFilter", "*.jsonl.gz")
+        .text(str(landing_root / f"dt={landing_date.isoformat()}"), wholetext=True)
         .select(F.col("_metadata.file_path").alias("file_path"), F.col("value").alias("text"))
     )
 
@@ -77,14 +76,6 @@ SOURCE_FILE_RE = r"(camera/events/dt=[^/]+/hh=[^/]+/[^/]+)$"
 READ_ERRORS = ("EMPTY_FILE", "CORRUPT_FILE", "TRUNCATED_FILE")
 BRONZE_COLUMNS = "landing_date date, source_file string, line_no int, raw string, " \
                  "ingested_at timestamp, ingest_run string, read_error string"
-
-
-def no_fields() -> Column:
-    """``parsed`` of a line read the Spark way: silver parses its raw text."""
-    return F.lit(None).cast(landing_reader.PARSED_DDL)
-
-# files per read task of the Python path: enough tasks for every core and an even end
-FILES_PER_TASK = 200
 
 
 def landed_by(source_file: Column, landing_date: Column) -> Column:
@@ -118,27 +109,8 @@ def split_lines(files: DataFrame, landing_date: dt.date, run_id: str) -> DataFra
             F.lit(run_id).alias("ingest_run"),
             F.lit(None).cast("string").alias("read_error"),
             "landed_by",
-            no_fields().alias("parsed"),
         )
     )
-
-
-def read_and_parse(spark: SparkSession, files: list[Path], landing_root: Path, landing_date: dt.date,
-                   run_id: str) -> DataFrame:
-    """The lines of ``files`` in bronze's shape, read, split and parsed in Spark's Python
-    workers (:mod:`spark_jobs.camera.landing_reader`). A file that is not plain whole gzip of
-    UTF-8 text gives no row: :func:`run` reads it the Spark way afterwards."""
-    from pyspark import cloudpickle
-    cloudpickle.register_pickle_by_value(landing_reader)   # the workers need not import the project
-    paths = spark.createDataFrame([(str(p.resolve()), p.relative_to(landing_root).as_posix()) for p in files],
-                                  "path string, source_file string")
-    lines = paths.repartition(max(1, -(-len(files) // FILES_PER_TASK))) \
-        .mapInArrow(landing_reader.read_batches, landing_reader.SPARK_SCHEMA)
-    return lines.select(
-        F.lit(landing_date).alias("landing_date"), "source_file", "line_no", "raw",
-        F.current_timestamp().alias("ingested_at"), F.lit(run_id).alias("ingest_run"),
-        F.lit(None).cast("string").alias("read_error"),
-        landed_by(F.col("source_file"), F.lit(landing_date)).alias("landed_by"), "parsed")
 
 
 def salvage(path: Path, chunk: int = 1 << 16) -> list[tuple[int, str | None, str | None]]:
@@ -185,15 +157,14 @@ def salvaged_rows(spark: SparkSession, paths: list[Path], landing_root: Path,
     rows = [(landing_date, p.relative_to(landing_root).as_posix(), n, raw, now, run_id, err)
             for p in paths for n, raw, err in salvage(p)]
     return spark.createDataFrame(rows, BRONZE_COLUMNS) \
-        .withColumn("landed_by", landed_by(F.col("source_file"), F.col("landing_date"))) \
-        .withColumn("parsed", no_fields())
+        .withColumn("landed_by", landed_by(F.col("source_file"), F.col("landing_date")))
 
 
 def ensure_table(spark: SparkSession) -> None:
     spark.sql(BRONZE_DDL)
     # tables made before read_error / landed_by existed (their older rows hold NULL there)
     add_missing_columns(spark, config.BRONZE_CAMERA_EVENTS,
-                        {"read_error": "STRING", "landed_by": "TIMESTAMP", "parsed": landing_reader.PARSED_DDL})
+                        {"read_error": "STRING", "landed_by": "TIMESTAMP"})
 
 
 # --- load ----------------------------------------------------------------------------
@@ -212,23 +183,18 @@ def run(spark: SparkSession, landing_date: dt.date, run_id: str) -> dict[str, in
         return {"files": 0, "inserted": 0, "unreadable_files": 0}
     keys = ["landing_date", "source_file", "line_no"]
     prune = f"t.landing_date = DATE'{landing_date.isoformat()}'"
-    rel = {p: p.relative_to(cfg.landing_dir).as_posix() for p in todo}
-    # 1. read, split and parse in the Python workers: every plain, whole file
-    with session_conf(spark, BULK_WRITE_CONF):   # lines written by every task (not binned into one file)
-        inserted = merge_insert_new(spark, read_and_parse(spark, todo, cfg.landing_dir, landing_date, run_id),
-                                    config.BRONZE_CAMERA_EVENTS, keys, prune=prune)
+    # the day's directory is read whole: keep its hh=*/ event files (a file elsewhere in it
+    # has no source_file), and only those not in bronze yet — an IN list of thousands of
+    # files costs seconds of planning in the MERGE, so only when some are
+    batch = split_lines(read_files(spark, root, landing_date), landing_date, run_id) \
+        .where(F.col("source_file") != "")
+    if len(todo) < len(files):
+        batch = batch.where(F.col("source_file").isin([p.relative_to(cfg.landing_dir).as_posix() for p in todo]))
+    with session_conf(spark, BULK_WRITE_CONF):   # files read by fewer tasks, lines written by all
+        inserted = merge_insert_new(spark, batch, config.BRONZE_CAMERA_EVENTS, keys, prune=prune)
+    # Files that gave no line: empty, corrupt or truncated. Read them again, keep what is whole.
     now_loaded = loaded_files(spark, config.BRONZE_CAMERA_EVENTS, landing_date)
-    left = [p for p in todo if rel[p] not in now_loaded]
-    # 2. the files that path left (not gzip, damaged, not UTF-8, empty): read by Spark, as
-    # lines with undecodable bytes shown as U+FFFD (silver quarantines them as BAD_ENCODING)
-    if left:
-        log(f"bronze camera_events {landing_date}: {fmt(len(left))} files not plain whole UTF-8 gzip, "
-            f"read by Spark")
-        inserted += merge_insert_new(spark, split_lines(read_files(spark, left), landing_date, run_id),
-                                     config.BRONZE_CAMERA_EVENTS, keys, prune=prune)
-        now_loaded = loaded_files(spark, config.BRONZE_CAMERA_EVENTS, landing_date)
-    # 3. files that gave no line: empty, corrupt or truncated. Read them again, keep what is whole.
-    unreadable = [p for p in left if rel[p] not in now_loaded]
+    unreadable = [p for p in todo if p.relative_to(cfg.landing_dir).as_posix() not in now_loaded]
     if unreadable:
         rows = salvaged_rows(spark, unreadable, cfg.landing_dir, landing_date, run_id)
         inserted += merge_insert_new(spark, rows, config.BRONZE_CAMERA_EVENTS, keys, prune=prune)

@@ -64,8 +64,6 @@ RAW_SCHEMA = T.StructType([
     T.StructField("_corrupt", T.StringType()),
 ])
 
-RAW_FIELDS = [f.name for f in RAW_SCHEMA.fields if f.name != "_corrupt"]
-
 SILVER_DDL = f"""
 CREATE TABLE IF NOT EXISTS {config.SILVER_CAMERA_EVENTS} (
   event_id      STRING    COMMENT 'platform event id; unique',
@@ -113,10 +111,6 @@ def _blank(c: Column) -> Column:
     return c.isNull() | (F.trim(c) == "")
 
 
-def _shown(typed: Column, text: Column) -> Column:
-    return F.coalesce(typed.cast("string"), text, F.lit("<null>"))
-
-
 def parse(bronze: DataFrame) -> DataFrame:
     """Parse each raw line; add typed columns (NULL where the text does not convert)."""
     if "read_error" not in bronze.columns:      # bronze rows made before read_error existed
@@ -130,15 +124,6 @@ def parse(bronze: DataFrame) -> DataFrame:
     text = F.when(F.col("raw").startswith("\uFEFF"), F.expr("substr(raw, 2)")).otherwise(F.col("raw"))
     j = F.from_json(text, RAW_SCHEMA,
                     {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": "_corrupt"})
-    if "parsed" in bronze.columns:
-        # the fields bronze parsed on landing (pyarrow; numbers typed), as text like from_json's;
-        # Spark parses only the lines bronze did not (from_json sits in the ELSE: a CASE
-        # evaluates its branches lazily). From text, the numbers convert back to the same values.
-        f = F.col("parsed")
-        j = F.when(f.isNotNull(), F.struct(
-            *[(f[c].cast("string") if c in ("lane", "speed_kmh", "confidence") else f[c]).alias(c)
-              for c in RAW_FIELDS],
-            F.lit(None).cast("string").alias("_corrupt"))).otherwise(j)
     p = bronze.withColumn("j", j).withColumn("_text", text)
     return p.select(
         *bronze.columns,
@@ -186,11 +171,9 @@ def classify(parsed: DataFrame, cameras: DataFrame) -> DataFrame:
          F.col("confidence").isNull() | (F.col("confidence") < 0) | (F.col("confidence") > 1)
          | F.col("speed_kmh").isNull() | (F.col("speed_kmh") < 0)
          | (j["lane"].isNotNull() & (F.col("lane").isNull() | (F.col("lane") < 1))),
-         # a number as read (42.0, not the 42 or 4.2e1 the line had: the same whichever
-         # reader parsed the line), else the text sent
-         F.concat(F.lit("confidence="), _shown(F.col("confidence"), j["confidence"]),
-                  F.lit(" speed_kmh="), _shown(F.col("speed_kmh"), j["speed_kmh"]),
-                  F.lit(" lane="), _shown(F.col("lane"), j["lane"]))),
+         F.concat(F.lit("confidence="), F.coalesce(j["confidence"], F.lit("<null>")),
+                  F.lit(" speed_kmh="), F.coalesce(j["speed_kmh"], F.lit("<null>")),
+                  F.lit(" lane="), F.coalesce(j["lane"], F.lit("<null>")))),
         ("BAD_VIOLATION_CODE",
          F.col("violation_code").isNotNull() & ~F.col("violation_code").isin(*VIOLATION_CODES),
          F.concat(F.lit("violation: "), j["violation"])),
